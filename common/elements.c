@@ -24,7 +24,9 @@ typedef struct {
   double mass; /* amu */
 } UfpElement;
 
-/* Index = atomic number; row 0 is the placeholder for "not an element". */
+/* Index = atomic number; entry 0 is the placeholder for "not an element".
+ * Four elements per line: line k holds Z = 4k-3 .. 4k. */
+// clang-format off
 static const UfpElement element_table[] = {
   {"X", 0.0},
   {"H", 1.008},         {"He", 4.002602},     {"Li", 6.94},        {"Be", 9.0121831},
@@ -49,6 +51,7 @@ static const UfpElement element_table[] = {
   {"Ir", 192.217},      {"Pt", 195.084},      {"Au", 196.966569},  {"Hg", 200.592},
   {"Tl", 204.38},       {"Pb", 207.2},        {"Bi", 208.98040},
 };
+// clang-format on
 
 #define UFP_ELEMENT_ZMAX ((int)(sizeof element_table / sizeof element_table[0]) - 1)
 

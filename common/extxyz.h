@@ -35,8 +35,8 @@ UfpErrorCode UfpExtxyzReadAll(const char *path, int *nframes, UfpStructure ***fr
  * number of the offending line.  At a clean end of file (only blank lines
  * left) *at_eof = 1 and *s = NULL; otherwise *at_eof = 0 and *s is the new
  * frame, owned by the caller. */
-UfpErrorCode UfpExtxyzReadFrame(FILE *fp, const char *path, int frame, long *line,
-                                UfpStructure **s, int *at_eof);
+UfpErrorCode UfpExtxyzReadFrame(FILE *fp, const char *path, int frame, long *line, UfpStructure **s,
+                                int *at_eof);
 
 /* Write one frame.  Reals are written in the shortest form that reads back
  * to the same double (bit-exact round trip). */

@@ -47,16 +47,14 @@
 
 /* symbol, element, A, 2I, I, Q (mb), gamma (1e7 rad/s/T), abundance (%), default, source */
 static const UfpIsotope isotope_table[] = {
-    {"2H", "H", 2, SPIN(2), 2.86, 4.10662791, 0.0115, 1,
-     SOPRANO_Q " (Pyykko 2018: 2.85783); " HARRIS_2001},
+    {"2H", "H", 2, SPIN(2), 2.86, 4.10662791, 0.0115, 1, SOPRANO_Q " (Pyykko 2018: 2.85783); " HARRIS_2001},
     {"6Li", "Li", 6, SPIN(2), -0.808, 3.9371709, 7.59, 0, PYYKKO_2018 "; " HARRIS_2001},
     {"7Li", "Li", 7, SPIN(3), -40.1, 10.3977013, 92.41, 1, SOPRANO_Q "; " HARRIS_2001},
     {"9Be", "Be", 9, SPIN(3), 52.88, -3.759666, 100.0, 1, PYYKKO_2018 "; " HARRIS_2001},
     {"10B", "B", 10, SPIN(6), 84.59, 2.8746786, 19.9, 0, PYYKKO_2018 "; " HARRIS_2001},
     {"11B", "B", 11, SPIN(3), 40.59, 8.5847044, 80.1, 1, PYYKKO_2018 "; " HARRIS_2001},
     {"14N", "N", 14, SPIN(2), 20.44, 1.9337792, 99.632, 1, PYYKKO_2018 "; " HARRIS_2001},
-    {"17O", "O", 17, SPIN(5), -25.58, -3.62808, 0.038, 1,
-     SOPRANO_Q " (= Pyykko 2018); " HARRIS_2001},
+    {"17O", "O", 17, SPIN(5), -25.58, -3.62808, 0.038, 1, SOPRANO_Q " (= Pyykko 2018); " HARRIS_2001},
     {"23Na", "Na", 23, SPIN(3), 104.0, 7.0808493, 100.0, 1, PYYKKO_2018 "; " HARRIS_2001},
     {"25Mg", "Mg", 25, SPIN(5), 199.4, -1.63887, 10.00, 1, PYYKKO_2018 "; " HARRIS_2001},
     {"27Al", "Al", 27, SPIN(5), 146.6, 6.9762715, 100.0, 1, PYYKKO_2018 "; " HARRIS_2001},
@@ -99,13 +97,17 @@ static int parse_name(const char *name, char element[4], int *mass_number)
   int mass = 0, ndigit = 0, nletter = 0;
   char sym[4] = {0};
   if (isdigit((unsigned char)*p)) {
-    while (isdigit((unsigned char)*p) && ndigit < 4) mass = 10 * mass + (*p++ - '0'), ndigit++;
+    while (isdigit((unsigned char)*p) && ndigit < 4)
+      mass = 10 * mass + (*p++ - '0'), ndigit++;
     if (*p == '-') p++;
-    while (isalpha((unsigned char)*p) && nletter < 3) sym[nletter++] = *p++;
+    while (isalpha((unsigned char)*p) && nletter < 3)
+      sym[nletter++] = *p++;
   } else {
-    while (isalpha((unsigned char)*p) && nletter < 3) sym[nletter++] = *p++;
+    while (isalpha((unsigned char)*p) && nletter < 3)
+      sym[nletter++] = *p++;
     if (*p == '-') p++;
-    while (isdigit((unsigned char)*p) && ndigit < 4) mass = 10 * mass + (*p++ - '0'), ndigit++;
+    while (isdigit((unsigned char)*p) && ndigit < 4)
+      mass = 10 * mass + (*p++ - '0'), ndigit++;
   }
   if (*p != '\0' || ndigit == 0 || nletter == 0 || nletter > 2) return 0;
   memcpy(element, sym, sizeof sym);
@@ -141,9 +143,8 @@ UfpErrorCode UfpIsotopeDefault(const char *element, const UfpIsotope **isotope)
       *isotope = &isotope_table[i];
       return UFP_SUCCESS;
     }
-  return UfpError(UFP_ERR_INPUT,
-                  "no default quadrupolar isotope for element \"%s\": elements known are %s", element,
-                  known_list(known, sizeof known, 1));
+  return UfpError(UFP_ERR_INPUT, "no default quadrupolar isotope for element \"%s\": elements known are %s",
+                  element, known_list(known, sizeof known, 1));
 }
 
 UfpErrorCode UfpIsotopeResolve(const char *name, const UfpIsotope **isotope)

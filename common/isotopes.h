@@ -24,16 +24,16 @@
 #include "ufp_error.h"
 
 typedef struct {
-  const char *symbol;   /* "7Li" */
-  const char *element;  /* "Li" */
-  int mass_number;      /* 7 */
-  int twice_spin;       /* 2I, exact (3 for I = 3/2) */
-  double spin;          /* I = twice_spin / 2 */
-  double q_mb;          /* quadrupole moment Q, millibarn */
-  double gamma;         /* gyromagnetic ratio, 1e7 rad s^-1 T^-1 */
-  double abundance;     /* natural abundance, % */
-  int is_default;       /* 1 for the element's default EFG isotope */
-  const char *source;   /* references for Q and for I, gamma, abundance */
+  const char *symbol;  /* "7Li" */
+  const char *element; /* "Li" */
+  int mass_number;     /* 7 */
+  int twice_spin;      /* 2I, exact (3 for I = 3/2) */
+  double spin;         /* I = twice_spin / 2 */
+  double q_mb;         /* quadrupole moment Q, millibarn */
+  double gamma;        /* gyromagnetic ratio, 1e7 rad s^-1 T^-1 */
+  double abundance;    /* natural abundance, % */
+  int is_default;      /* 1 for the element's default EFG isotope */
+  const char *source;  /* references for Q and for I, gamma, abundance */
 } UfpIsotope;
 
 /* Look up an isotope by name ("7Li", "Li7" or "Li-7").  Fails with

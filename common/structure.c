@@ -13,7 +13,9 @@
  * the original file).  Adding a column or an info value may move these
  * arrays: pointers returned by UfpStructureAddColumn/FindColumn/FindInfo are
  * valid until the next Add/Set call on the same structure.  Adding a name
- * that is already present replaces it in place.
+ * that is already present replaces it in place.  The column names species,
+ * pos, symbols and positions are reserved: they are the fields species/z
+ * and x (extxyz writes them as species:S:1:pos:R:3).
  *
  * Supercells.  Atom i of image (p, q, r), 0 <= p < n0, 0 <= q < n1,
  * 0 <= r < n2, becomes atom ((p n1 + q) n2 + r) N + i with position
@@ -49,10 +51,16 @@ static UfpErrorCode column_alloc(UfpAtomColumn *column, int natoms)
 {
   size_t count = (size_t)natoms * (size_t)column->ncols;
   switch (column->type) {
-  case 'R': UfpCall(UfpCalloc(count, &column->real)); break;
+  case 'R':
+    UfpCall(UfpCalloc(count, &column->real));
+    break;
   case 'I':
-  case 'L': UfpCall(UfpCalloc(count, &column->integer)); break;
-  case 'S': UfpCall(UfpCalloc(count, &column->string)); break;
+  case 'L':
+    UfpCall(UfpCalloc(count, &column->integer));
+    break;
+  case 'S':
+    UfpCall(UfpCalloc(count, &column->string));
+    break;
   default:
     return UfpError(UFP_ERR_INTERNAL, "column \"%s\": unknown type '%c' (expected R, I, L or S)",
                     column->name, column->type);
@@ -84,8 +92,10 @@ UfpErrorCode UfpStructureDestroy(UfpStructure **s)
 {
   if (!s || !*s) return UFP_SUCCESS;
   UfpStructure *t = *s;
-  for (int c = 0; c < t->ncolumns; c++) column_free(&t->columns[c]);
-  for (int k = 0; k < t->ninfo; k++) info_free(&t->info[k]);
+  for (int c = 0; c < t->ncolumns; c++)
+    column_free(&t->columns[c]);
+  for (int k = 0; k < t->ninfo; k++)
+    info_free(&t->info[k]);
   UfpFree(&t->columns);
   UfpFree(&t->info);
   UfpFree(&t->species);
@@ -111,10 +121,16 @@ static UfpErrorCode copy_columns_and_info(const UfpStructure *src, UfpStructure 
   for (int k = 0; k < src->ninfo; k++) {
     const UfpInfoValue *v = &src->info[k];
     switch (v->type) {
-    case 'R': UfpCall(UfpStructureSetInfoReal(dst, v->name, v->n, v->real)); break;
+    case 'R':
+      UfpCall(UfpStructureSetInfoReal(dst, v->name, v->n, v->real));
+      break;
     case 'I':
-    case 'L': UfpCall(UfpStructureSetInfoInt(dst, v->name, v->type, v->n, v->integer)); break;
-    case 'S': UfpCall(UfpStructureSetInfoString(dst, v->name, v->string)); break;
+    case 'L':
+      UfpCall(UfpStructureSetInfoInt(dst, v->name, v->type, v->n, v->integer));
+      break;
+    case 'S':
+      UfpCall(UfpStructureSetInfoString(dst, v->name, v->string));
+      break;
     default:
       return UfpError(UFP_ERR_INTERNAL, "info \"%s\": unknown type '%c'", v->name, v->type);
     }
@@ -148,13 +164,11 @@ UfpErrorCode UfpStructureDuplicate(const UfpStructure *s, UfpStructure **copy)
 
 UfpErrorCode UfpStructureSetSpecies(UfpStructure *s, int i, const char *label)
 {
-  UfpCheck(i >= 0 && i < s->natoms, UFP_ERR_INTERNAL, "atom index %d out of range [0, %d)", i,
-           s->natoms);
+  UfpCheck(i >= 0 && i < s->natoms, UFP_ERR_INTERNAL, "atom index %d out of range [0, %d)", i, s->natoms);
   size_t len = strlen(label);
   UfpCheck(len > 0, UFP_ERR_INPUT, "atom %d: empty species label", i);
   UfpCheck(len < UFP_LABEL_MAX, UFP_ERR_INPUT,
-           "atom %d: species label \"%.40s...\" is longer than %d characters", i, label,
-           UFP_LABEL_MAX - 1);
+           "atom %d: species label \"%.40s...\" is longer than %d characters", i, label, UFP_LABEL_MAX - 1);
   memcpy(s->species[i], label, len + 1);
   s->z[i] = UfpElementNumber(label);
   return UFP_SUCCESS;
@@ -168,13 +182,15 @@ UfpErrorCode UfpStructureAddColumn(UfpStructure *s, const char *name, char type,
   if (column) *column = NULL;
   UfpCheck(strlen(name) > 0 && strlen(name) < UFP_NAME_MAX, UFP_ERR_INPUT,
            "column name \"%.80s\" must have 1 to %d characters", name, UFP_NAME_MAX - 1);
-  UfpCheck(strcmp(name, "species") != 0 && strcmp(name, "pos") != 0, UFP_ERR_INPUT,
-           "column name \"%s\" is reserved (species and positions are fields of the structure)",
+  UfpCheck(strcmp(name, "species") != 0 && strcmp(name, "pos") != 0 && strcmp(name, "symbols") != 0 &&
+               strcmp(name, "positions") != 0,
+           UFP_ERR_INPUT,
+           "column name \"%s\" is reserved (species and positions are fields of the structure, written as "
+           "species:S:1:pos:R:3)",
            name);
   UfpCheck(type == 'R' || type == 'I' || type == 'L' || type == 'S', UFP_ERR_INPUT,
            "column \"%s\": unknown type '%c' (expected R, I, L or S)", name, type);
-  UfpCheck(ncols >= 1, UFP_ERR_INPUT, "column \"%s\": %d columns (expected at least 1)", name,
-           ncols);
+  UfpCheck(ncols >= 1, UFP_ERR_INPUT, "column \"%s\": %d columns (expected at least 1)", name, ncols);
   slot = UfpStructureFindColumn(s, name);
   if (slot) {
     column_free(slot);
@@ -220,8 +236,7 @@ static UfpErrorCode info_slot(UfpStructure *s, const char *name, UfpInfoValue **
   return UFP_SUCCESS;
 }
 
-UfpErrorCode UfpStructureSetInfoReal(UfpStructure *s, const char *name, int n,
-                                     const double *values)
+UfpErrorCode UfpStructureSetInfoReal(UfpStructure *s, const char *name, int n, const double *values)
 {
   UfpInfoValue *slot;
 
@@ -243,8 +258,7 @@ UfpErrorCode UfpStructureSetInfoReal(UfpStructure *s, const char *name, int n,
   return UFP_SUCCESS;
 }
 
-UfpErrorCode UfpStructureSetInfoInt(UfpStructure *s, const char *name, char type, int n,
-                                    const long *values)
+UfpErrorCode UfpStructureSetInfoInt(UfpStructure *s, const char *name, char type, int n, const long *values)
 {
   UfpInfoValue *slot;
   long *copy = NULL;
@@ -254,7 +268,8 @@ UfpErrorCode UfpStructureSetInfoInt(UfpStructure *s, const char *name, char type
            "info \"%s\": integer type must be 'I' or 'L', not '%c'", name, type);
   UfpCheck(n >= 1, UFP_ERR_INTERNAL, "info \"%s\": %d values (expected at least 1)", name, n);
   UfpCall(UfpCalloc(n, &copy));
-  for (int k = 0; k < n; k++) copy[k] = type == 'L' ? values[k] != 0 : values[k];
+  for (int k = 0; k < n; k++)
+    copy[k] = type == 'L' ? values[k] != 0 : values[k];
   ierr = info_slot(s, name, &slot);
   if (ierr) {
     UfpFree(&copy);
@@ -308,8 +323,7 @@ UfpErrorCode UfpStructureGetInfoReal(const UfpStructure *s, const char *name, do
 /* 1 for the per-frame values that scale with system size. */
 static int info_is_extensive(const char *name)
 {
-  return strcmp(name, "energy") == 0 || strcmp(name, "free_energy") == 0 ||
-         strcmp(name, "virial") == 0;
+  return strcmp(name, "energy") == 0 || strcmp(name, "free_energy") == 0 || strcmp(name, "virial") == 0;
 }
 
 /* Fill super (already created with the right natoms) from s. */
@@ -319,7 +333,8 @@ static UfpErrorCode replicate_into(const UfpStructure *s, const int n[3], UfpStr
   const int ncopies = n[0] * n[1] * n[2];
 
   for (int a = 0; a < 3; a++)
-    for (int k = 0; k < 3; k++) super->lattice[a][k] = n[a] * s->lattice[a][k];
+    for (int k = 0; k < 3; k++)
+      super->lattice[a][k] = n[a] * s->lattice[a][k];
   memcpy(super->pbc, s->pbc, sizeof super->pbc);
   super->has_lattice = s->has_lattice;
 
@@ -334,7 +349,8 @@ static UfpErrorCode replicate_into(const UfpStructure *s, const int n[3], UfpStr
           const int j = image * natoms + i;
           memcpy(super->species[j], s->species[i], sizeof super->species[j]);
           super->z[j] = s->z[i];
-          for (int k = 0; k < 3; k++) super->x[j][k] = s->x[i][k] + shift[k];
+          for (int k = 0; k < 3; k++)
+            super->x[j][k] = s->x[i][k] + shift[k];
         }
       }
 
@@ -347,8 +363,7 @@ static UfpErrorCode replicate_into(const UfpStructure *s, const int n[3], UfpStr
     for (int image = 0; image < ncopies; image++) {
       const size_t offset = (size_t)image * block;
       if (from->real) memcpy(to->real + offset, from->real, block * sizeof *to->real);
-      if (from->integer)
-        memcpy(to->integer + offset, from->integer, block * sizeof *to->integer);
+      if (from->integer) memcpy(to->integer + offset, from->integer, block * sizeof *to->integer);
       if (from->string) memcpy(to->string + offset, from->string, block * sizeof *to->string);
     }
   }
@@ -361,15 +376,21 @@ static UfpErrorCode replicate_into(const UfpStructure *s, const int n[3], UfpStr
     case 'R':
       UfpCall(UfpStructureSetInfoReal(super, v->name, v->n, v->real));
       w = UfpStructureFindInfo(super, v->name);
-      for (int m = 0; m < v->n; m++) w->real[m] *= scale;
+      for (int m = 0; m < v->n; m++)
+        w->real[m] *= scale;
       break;
     case 'I':
       UfpCall(UfpStructureSetInfoInt(super, v->name, v->type, v->n, v->integer));
       w = UfpStructureFindInfo(super, v->name);
-      for (int m = 0; m < v->n; m++) w->integer[m] *= scale;
+      for (int m = 0; m < v->n; m++)
+        w->integer[m] *= scale;
       break;
-    case 'L': UfpCall(UfpStructureSetInfoInt(super, v->name, v->type, v->n, v->integer)); break;
-    case 'S': UfpCall(UfpStructureSetInfoString(super, v->name, v->string)); break;
+    case 'L':
+      UfpCall(UfpStructureSetInfoInt(super, v->name, v->type, v->n, v->integer));
+      break;
+    case 'S':
+      UfpCall(UfpStructureSetInfoString(super, v->name, v->string));
+      break;
     default:
       return UfpError(UFP_ERR_INTERNAL, "info \"%s\": unknown type '%c'", v->name, v->type);
     }
@@ -389,8 +410,8 @@ UfpErrorCode UfpStructureReplicate(const UfpStructure *s, const int n[3], UfpStr
   UfpCheck(s->has_lattice, UFP_ERR_INPUT, "cannot replicate a structure that has no lattice");
   total = (long long)s->natoms * n[0] * n[1] * n[2];
   UfpCheck(total <= 0x7fffffff, UFP_ERR_INPUT,
-           "supercell %d x %d x %d of %d atoms has %lld atoms, more than an int can count", n[0],
-           n[1], n[2], s->natoms, total);
+           "supercell %d x %d x %d of %d atoms has %lld atoms, more than an int can count", n[0], n[1], n[2],
+           s->natoms, total);
   UfpCall(UfpStructureCreate((int)total, &t));
   ierr = replicate_into(s, n, t);
   if (ierr) {
