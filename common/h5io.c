@@ -2,10 +2,11 @@
  * h5io.c -- stage-file helpers on parallel HDF5 (MPI-IO driver).
  *
  * Files.  Every stage file is opened with H5Pset_fapl_mpio on the caller's
- * communicator, with collective metadata reads and writes
- * (H5Pset_all_coll_metadata_ops, H5Pset_coll_metadata_write): all ranks then
- * see one consistent metadata cache and no rank issues small independent
- * reads of the same header block, which is what makes many-rank opens slow.
+ * communicator, with collective metadata writes (H5Pset_coll_metadata_write:
+ * the metadata cache is flushed by all ranks together).  Metadata reads keep
+ * HDF5's default (independent), so a helper that only some ranks happen to
+ * need cannot deadlock the others in a hidden broadcast; H5Pset_all_coll_
+ * metadata_ops would make many-rank opens faster at that price.
  * The file is closed with the default H5F_CLOSE_SEMI degree (the only one
  * MPI-IO supports), so a leaked object id shows up as a failed close instead
  * of a silently held-open file.
@@ -88,7 +89,6 @@ static UfpErrorCode mpio_access_plist(MPI_Comm comm, hid_t *fapl)
 {
   UfpCallH5(*fapl = H5Pcreate(H5P_FILE_ACCESS));
   UfpCallH5(H5Pset_fapl_mpio(*fapl, comm, MPI_INFO_NULL));
-  UfpCallH5(H5Pset_all_coll_metadata_ops(*fapl, 1));
   UfpCallH5(H5Pset_coll_metadata_write(*fapl, 1));
   return UFP_SUCCESS;
 }
@@ -368,8 +368,8 @@ static UfpErrorCode read_numeric_attr(hid_t loc, const char *name, hid_t memtype
 {
   char where[UFP_PATH_MAX + 600];
   hid_t attr;
-  H5T_class_t cls;
-  size_t npoints;
+  H5T_class_t cls = H5T_NO_CLASS;
+  size_t npoints = 0;
   UfpCall(open_attr(loc, name, &attr, &cls, &npoints));
   int type_ok = cls == H5T_INTEGER || (!want_int && cls == H5T_FLOAT);
   herr_t status = type_ok && npoints == n ? H5Aread(attr, memtype, values) : 0;
@@ -454,8 +454,8 @@ UfpErrorCode UfpH5ReadStringAttr(hid_t loc, const char *name, char *value, size_
 {
   char where[UFP_PATH_MAX + 600];
   hid_t attr;
-  H5T_class_t cls;
-  size_t npoints;
+  H5T_class_t cls = H5T_NO_CLASS;
+  size_t npoints = 0;
   char *text = NULL;
   UfpCall(open_attr(loc, name, &attr, &cls, &npoints));
   UfpErrorCode err = UFP_SUCCESS;
@@ -476,8 +476,8 @@ UfpErrorCode UfpH5ReadStringArrayAttr(hid_t loc, const char *name, size_t *n, ch
 {
   char where[UFP_PATH_MAX + 600];
   hid_t attr;
-  H5T_class_t cls;
-  size_t npoints;
+  H5T_class_t cls = H5T_NO_CLASS;
+  size_t npoints = 0;
   *n = 0;
   *values = NULL;
   UfpCall(open_attr(loc, name, &attr, &cls, &npoints));
@@ -589,8 +589,8 @@ static UfpErrorCode block_io(hid_t dset, hid_t memtype, const hsize_t offset[],
                              const hsize_t count[], void *buf, int write)
 {
   double dummy[4];
-  int rank;
-  hsize_t dims[3], npoints = 1;
+  int rank = 0;
+  hsize_t dims[3] = {0, 0, 0}, npoints = 1;
   hid_t filespace, memspace, dxpl;
   UfpCall(UfpH5DatasetShape(dset, &rank, dims));
   for (int k = 0; k < rank; k++) {
@@ -642,8 +642,8 @@ UfpErrorCode UfpH5ReadBlock(hid_t dset, hid_t memtype, const hsize_t offset[],
 static UfpErrorCode slab_block(hid_t dset, hsize_t start, hsize_t count, hsize_t offset[3],
                                hsize_t block[3])
 {
-  int rank;
-  hsize_t dims[3];
+  int rank = 0;
+  hsize_t dims[3] = {1, 1, 1};
   UfpCall(UfpH5DatasetShape(dset, &rank, dims));
   offset[0] = start;
   block[0] = count;
@@ -697,7 +697,8 @@ UfpErrorCode UfpProvenanceCreate(MPI_Comm comm, const char *program, const char 
   if (UfpCommRank(comm) == 0) {
     time_t now = time(NULL);
     struct tm utc;
-    if (!gmtime_r(&now, &utc) || strftime(p->created, sizeof p->created, "%Y-%m-%dT%H:%M:%SZ", &utc) == 0)
+    if (!gmtime_r(&now, &utc) ||
+        strftime(p->created, sizeof p->created, "%Y-%m-%dT%H:%M:%SZ", &utc) == 0)
       snprintf(p->created, sizeof p->created, "unknown");
   }
   UfpCall(UfpBcastBytes(comm, p->created, sizeof p->created, 0));

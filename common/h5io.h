@@ -64,7 +64,7 @@ UfpErrorCode UfpH5Exists(hid_t loc, const char *path, int *exists);
 /* Create a group, with any missing intermediate groups. */
 UfpErrorCode UfpH5CreateGroup(hid_t loc, const char *path, hid_t *group);
 /* Open an existing group; a missing one is a bad-input error naming the path
- * and the file ("... has no group /particles/all/box ..."). */
+ * and the file ("... has no group /particles/trajectory/box ..."). */
 UfpErrorCode UfpH5OpenGroup(hid_t loc, const char *path, hid_t *group);
 /* Open an existing dataset, same error convention. */
 UfpErrorCode UfpH5OpenDataset(hid_t loc, const char *path, hid_t *dset);
@@ -104,12 +104,19 @@ UfpErrorCode UfpH5CreateDataset(hid_t loc, const char *name, hid_t type, int ran
                                 const hsize_t dims[], hsize_t chunk_rows, hid_t *dset);
 /* Rank and dims (dims has room for 3; unused entries are set to 1). */
 UfpErrorCode UfpH5DatasetShape(hid_t dset, int *rank, hsize_t dims[3]);
-/* Set the extent along axis 0 (grow or shrink; chunked datasets only). */
+/* Set the extent along axis 0 (grow or shrink; chunked datasets only).
+ * After SHRINKING, call UfpH5FileFlush before writing to the dataset again:
+ * HDF5 1.10 with MPI-IO otherwise writes the stale, pruned edge chunk back
+ * over the new data at close (see h5md.c). */
 UfpErrorCode UfpH5SetRows(hid_t dset, hsize_t nrows);
 
 /* Collective write/read of rows [start, start + count) of dset (all other
  * axes complete) from/to buf, with an MPI-IO collective transfer.  A rank
- * with count == 0 still participates (it selects nothing; buf may be NULL). */
+ * with count == 0 still participates (it selects nothing; buf may be NULL).
+ * Caution (HDF5 1.10.8): after a read in which only rank 0 selected data of a
+ * freshly opened chunked dataset, a following H5Dset_extent + H5Fflush failed
+ * with MPI_ERR_TRUNCATE; before changing extents, read what every rank needs
+ * on every rank (see element_count_upto in h5md.c). */
 UfpErrorCode UfpH5WriteSlab(hid_t dset, hid_t memtype, hsize_t start, hsize_t count,
                             const void *buf);
 UfpErrorCode UfpH5ReadSlab(hid_t dset, hid_t memtype, hsize_t start, hsize_t count, void *buf);

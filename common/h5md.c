@@ -43,10 +43,13 @@
  * shrinking a chunked dataset (H5Dset_extent) rewrites the partial edge chunk
  * through the chunk cache, while the later collective raw-data write goes
  * straight to the file.  Unless the file is flushed in between, the stale
- * cached chunk can be written back at close, over the new samples, and the
- * frames appended after the truncation are silently lost (see the regression
- * test in tests/mpi/test_h5md.c).  UfpH5mdTruncate therefore always ends with
- * H5Fflush.
+ * cached chunk is written back at close, over the new samples, and the
+ * frames appended after the truncation are silently lost.  Reproduced here on
+ * 1, 2 and 3 ranks (tests/mpi/test_h5md.c, test_truncate_without_flush): the
+ * step, time and observable samples of the new frames read back as 0 (their
+ * multi-sample chunks were pruned), while the one-frame value chunks survive.
+ * UfpH5mdTruncate therefore always ends with H5Fflush, and so does a writable
+ * UfpH5mdOpen that cut back an interrupted append.
  */
 #include "h5md.h"
 
@@ -112,8 +115,10 @@ static UfpErrorCode element_create(hid_t parent, const char *name, hid_t type, i
   snprintf(e->name, sizeof e->name, "%s", name);
   snprintf(e->unit, sizeof e->unit, "%s", unit ? unit : "");
   UfpCall(UfpH5CreateGroup(parent, name, &e->group));
-  UfpCall(UfpH5CreateDataset(e->group, "step", H5T_NATIVE_INT64, 1, &zero, SCALAR_CHUNK, &e->step));
-  UfpCall(UfpH5CreateDataset(e->group, "time", H5T_NATIVE_DOUBLE, 1, &zero, SCALAR_CHUNK, &e->time));
+  UfpCall(
+      UfpH5CreateDataset(e->group, "step", H5T_NATIVE_INT64, 1, &zero, SCALAR_CHUNK, &e->step));
+  UfpCall(
+      UfpH5CreateDataset(e->group, "time", H5T_NATIVE_DOUBLE, 1, &zero, SCALAR_CHUNK, &e->time));
   UfpCall(UfpH5WriteStringAttr(e->time, "unit", "ps"));
   for (int k = 1; k < value_rank; k++) dims[k] = frame_dims[k - 1];
   UfpCall(UfpH5CreateDataset(e->group, "value", type, value_rank, dims,
@@ -184,16 +189,20 @@ static UfpErrorCode element_read_atoms(UfpH5md *h, Element *e, int64_t frame, hi
   return UFP_SUCCESS;
 }
 
-/* Number of leading samples with step <= step (steps increase), decided on
- * rank 0 and broadcast. */
+/* Number of leading samples with step <= step (steps increase).  Every rank
+ * reads the whole step dataset: with HDF5 1.10.8, a collective read in which
+ * only rank 0 selected data of a freshly opened chunked dataset, followed by
+ * H5Dset_extent, left the ranks' metadata caches out of step and the next
+ * H5Fflush failed with MPI_ERR_TRUNCATE.  The decision is still rank 0's,
+ * broadcast, so that all ranks agree even if MPI-IO has not yet made another
+ * rank's latest bytes visible. */
 static UfpErrorCode element_count_upto(UfpH5md *h, Element *e, int64_t step, hsize_t *keep)
 {
   int64_t *steps = NULL;
   unsigned long long n = e->nsamples, kept = 0;
-  hsize_t mine = h->rank == 0 ? n : 0;
-  UfpCall(UfpCalloc(mine, &steps));
-  UfpErrorCode err = UfpH5ReadSlab(e->step, H5T_NATIVE_INT64, 0, mine, steps);
-  while (err == UFP_SUCCESS && kept < mine && steps[kept] <= step) kept++;
+  UfpCall(UfpCalloc(n, &steps));
+  UfpErrorCode err = UfpH5ReadSlab(e->step, H5T_NATIVE_INT64, 0, n, steps);
+  while (err == UFP_SUCCESS && kept < n && steps[kept] <= step) kept++;
   UfpFree(&steps);
   UfpCall(err);
   UfpCallMPI(MPI_Bcast(&kept, 1, MPI_UNSIGNED_LONG_LONG, 0, h->comm));
@@ -286,7 +295,8 @@ static UfpErrorCode write_species(UfpH5md *h, const char (*species)[UFP_H5MD_LAB
     }
     int k = 0;
     while (k < nspecies && strcmp(labels[k], species[i]) != 0) k++;
-    if (k == nspecies) memcpy(labels[nspecies++], species[i], UFP_H5MD_LABEL_MAX);
+    if (k == nspecies) /* copy up to the NUL: the zeroed rest is what goes to disk */
+      snprintf(labels[nspecies++], UFP_H5MD_LABEL_MAX, "%s", species[i]);
     code[i] = k;
   }
   hsize_t dims = (hsize_t)h->natoms;
@@ -334,7 +344,7 @@ static UfpErrorCode create_contents(UfpH5md *h, const char *path, const UfpH5mdC
   hid_t root, box;
   static const char *const periodic[3] = {"periodic", "periodic", "periodic"};
   const hsize_t atom_dims[2] = {(hsize_t)cfg->natoms, 3}, box_dims[2] = {3, 3};
-  const char *group = cfg->particle_group ? cfg->particle_group : "all";
+  const char *group = cfg->particle_group ? cfg->particle_group : "trajectory";
   char name[UFP_H5MD_NAME_MAX + 16];
 
   UfpCall(check_name(group, "particle group"));
@@ -362,7 +372,8 @@ static UfpErrorCode create_contents(UfpH5md *h, const char *path, const UfpH5mdC
   UfpCall(UfpH5CreateGroup(h->particles, "box", &box));
   UfpErrorCode err = UfpH5WriteIntAttr(box, "dimension", 3);
   if (!err) err = UfpH5WriteStringArrayAttr(box, "boundary", 3, periodic);
-  if (!err) err = element_create(box, "edges", H5T_NATIVE_DOUBLE, 3, box_dims, "Angstrom", &h->edges);
+  if (!err)
+    err = element_create(box, "edges", H5T_NATIVE_DOUBLE, 3, box_dims, "Angstrom", &h->edges);
   UfpCall(UfpH5Close(&box));
   UfpCall(err);
 
@@ -504,9 +515,20 @@ static UfpErrorCode open_contents(UfpH5md *h, const char *path, int writable)
   for (int k = 1; k < 5; k++)
     if (all[k]->group >= 0 && all[k]->nsamples < nframes) nframes = all[k]->nsamples;
   h->nframes = (int64_t)nframes;
-  if (writable)
-    for (int k = 0; k < 5; k++)
-      if (all[k]->group >= 0) UfpCall(element_resize(all[k], nframes));
+  int shrunk = 0;
+  for (int k = 0; k < 5 && writable; k++)
+    if (all[k]->group >= 0) {
+      int rows;
+      hsize_t shape[3];
+      UfpCall(UfpH5DatasetShape(all[k]->step, &rows, shape));
+      shrunk |= shape[0] > nframes;
+      UfpCall(UfpH5DatasetShape(all[k]->time, &rows, shape));
+      shrunk |= shape[0] > nframes;
+      UfpCall(UfpH5DatasetShape(all[k]->value, &rows, shape));
+      shrunk |= shape[0] > nframes;
+      UfpCall(element_resize(all[k], nframes));
+    }
+  if (shrunk) UfpCall(UfpH5FileFlush(h->file)); /* see "the flush" above */
 
   UfpCall(open_observables(h));
   UfpCall(set_default_slab(h));

@@ -1,7 +1,7 @@
 /*
  * h5md.h -- H5MD 1.1 trajectory files written and read in parallel.
  *
- * One particle group (default "all") with a time-dependent triclinic box,
+ * One particle group (default "trajectory", the name MDAnalysis looks for) with a time-dependent triclinic box,
  * positions and optionally periodic images, velocities and forces, plus
  * time-dependent scalar observables.  The layout is documented in
  * common/FORMATS.md; MDAnalysis (H5MDReader) and h5py read the files.
@@ -37,7 +37,7 @@
 #define UFP_H5MD_NAME_MAX 64  /* bytes of a particle-group or observable name */
 
 typedef struct {
-  const char *particle_group;   /* name under /particles; NULL: "all" */
+  const char *particle_group;   /* name under /particles; NULL: "trajectory" */
   int64_t natoms;               /* global number of atoms */
   const char (*species)[UFP_H5MD_LABEL_MAX]; /* natoms labels (all atoms, every rank) */
   const double *masses;         /* natoms masses in amu (all atoms); NULL: not stored */

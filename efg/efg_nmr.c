@@ -232,7 +232,7 @@ static UfpErrorCode write_table(const Settings *s, const char *partial)
       for (int k = 0; k < 9; k++) v[k / 3][k % 3] = efg->real[9 * i + k] * factor;
       UfpCall(EfgNmrRowCompute(isotope, v, s->field, &row));
       EfgNmrRowWrite(out, f, i, species, isotope, &row);
-      SpeciesSummary *slot;
+      SpeciesSummary *slot = NULL;
       UfpCall(summary_slot(summary, &nspecies, species, isotope, &slot));
       slot->count++;
       slot->sum_abs_cq += fabs(row.cq);

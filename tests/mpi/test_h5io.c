@@ -19,12 +19,11 @@
 static int world_rank(void) { return UfpCommRank(MPI_COMM_WORLD); }
 static int world_size(void) { return UfpCommSize(MPI_COMM_WORLD); }
 
-/* A scratch path private to this rank count (the np1/np2/np3 runs may run
- * concurrently). */
+/* A fresh scratch path (ufp_test_tmp makes it private to the rank count). */
 static void tmp_path(const char *stem, char *path, size_t size)
 {
   char name[256];
-  snprintf(name, sizeof name, "%s_np%d.h5", stem, world_size());
+  snprintf(name, sizeof name, "%s.h5", stem);
   snprintf(path, size, "%s", ufp_test_tmp(name));
 }
 
@@ -60,7 +59,8 @@ static void test_slab_roundtrip(void **state)
   for (hsize_t r = 0; r < count; r++)
     for (int c = 0; c < NCOLS; c++) buf[r][c] = cell_value(start + r, c);
   assert_ufp_ok(UfpH5FileCreate(MPI_COMM_WORLD, path, &file));
-  assert_ufp_ok(UfpH5CreateDataset(UfpH5FileId(file), "table", H5T_NATIVE_DOUBLE, 2, dims, 0, &dset));
+  assert_ufp_ok(
+      UfpH5CreateDataset(UfpH5FileId(file), "table", H5T_NATIVE_DOUBLE, 2, dims, 0, &dset));
   assert_ufp_ok(UfpH5WriteSlab(dset, H5T_NATIVE_DOUBLE, start, count, count ? buf : NULL));
   assert_ufp_ok(UfpH5Close(&dset));
   assert_ufp_ok(UfpH5FileDestroy(&file));
@@ -173,7 +173,8 @@ static void test_attributes(void **state)
   assert_int_equal(exists, 1);
   assert_ufp_ok(UfpH5Exists(root, "/a/missing/c", &exists));
   assert_int_equal(exists, 0);
-  assert_ufp_fails(UfpH5OpenGroup(root, "a/missing", &group), UFP_ERR_INPUT, "no group 'a/missing'");
+  assert_ufp_fails(UfpH5OpenGroup(root, "a/missing", &group), UFP_ERR_INPUT,
+                   "no group 'a/missing'");
   assert_ufp_fails(UfpH5OpenDataset(root, "a/b", &group), UFP_ERR_INPUT, "is not a dataset");
   assert_ufp_ok(UfpH5OpenGroup(root, "/a/b/c", &group));
 
@@ -216,12 +217,11 @@ static void test_attributes(void **state)
 static void test_provenance(void **state)
 {
   (void)state;
-  char path[4096], input[4096], text[4096], name[256];
+  char path[4096], input[4096], text[4096];
   UfpProvenance *prov = NULL;
   UfpH5File *file = NULL;
   tmp_path("h5io_prov", path, sizeof path);
-  snprintf(name, sizeof name, "h5io_prov_input_np%d.txt", world_size());
-  snprintf(input, sizeof input, "%s", ufp_test_tmp(name));
+  snprintf(input, sizeof input, "%s", ufp_test_tmp("h5io_prov_input.txt"));
   if (world_rank() == 0) {
     FILE *fp = fopen(input, "w");
     assert_non_null(fp);
@@ -266,7 +266,8 @@ static void test_provenance(void **state)
   UfpH5FreeStrings(n, &strings);
   assert_ufp_ok(UfpH5ReadStringArrayAttr(root, "input_sha256", &n, &strings));
   assert_int_equal(n, 1);
-  assert_string_equal(strings[0], "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  assert_string_equal(strings[0],
+                      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   UfpH5FreeStrings(n, &strings);
   assert_ufp_ok(UfpH5FileDestroy(&file));
 }
