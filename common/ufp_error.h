@@ -53,13 +53,18 @@ void UfpErrorClear(void);
 #define UfpCall(expr)                                                        \
   do {                                                                       \
     UfpErrorCode ufp_ierr_ = (expr);                                         \
-    if (ufp_ierr_ != UFP_SUCCESS)                                            \
-      return UfpErrorTrace(ufp_ierr_, __FILE__, __LINE__, __func__);         \
+    if (ufp_ierr_ != UFP_SUCCESS) {                                          \
+      UfpErrorTrace(ufp_ierr_, __FILE__, __LINE__, __func__);                \
+      return ufp_ierr_;                                                      \
+    }                                                                        \
   } while (0)
 
 #define UfpCheck(cond, code, ...)                                            \
   do {                                                                       \
-    if (!(cond)) return UfpErrorSet((code), __FILE__, __LINE__, __func__, __VA_ARGS__); \
+    if (!(cond)) {                                                           \
+      UfpErrorSet((code), __FILE__, __LINE__, __func__, __VA_ARGS__);        \
+      return (code);                                                         \
+    }                                                                        \
   } while (0)
 
 #define UfpError(code, ...) UfpErrorSet((code), __FILE__, __LINE__, __func__, __VA_ARGS__)
