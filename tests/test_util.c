@@ -62,6 +62,20 @@ const char *ufp_test_tmp(const char *name)
   return path;
 }
 
+const char *ufp_test_write_tmp(const char *name, const char *text)
+{
+  const char *path = ufp_test_tmp(name);
+  int rank = 0, ok = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (rank == 0) {
+    FILE *fp = fopen(path, "w");
+    ok = fp && fputs(text, fp) >= 0;
+    if (fp) ok = fclose(fp) == 0 && ok;
+  }
+  assert_true(ufp_test_all_true(MPI_COMM_WORLD, ok));
+  return path;
+}
+
 const char *ufp_test_source(const char *relative)
 {
   static char path[4096];

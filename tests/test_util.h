@@ -48,6 +48,9 @@ const char *ufp_test_shared(const char *relative);
 /* A fresh path under the test scratch directory (removes any old file);
  * unique per test name and rank count. */
 const char *ufp_test_tmp(const char *name);
+/* Write text to a fresh scratch file (rank 0 writes, every rank waits) and
+ * return its path (the ufp_test_tmp buffer). */
+const char *ufp_test_write_tmp(const char *name, const char *text);
 /* Directory of the source tree (for bundled data). */
 const char *ufp_test_source(const char *relative);
 

@@ -13,21 +13,6 @@
 
 /* ------------------------------------------------------------------ helpers */
 
-/* Write text to a fresh temporary file (rank 0 writes, every rank waits)
- * and return its path. */
-static const char *write_tmp(const char *name, const char *text)
-{
-  const char *path = ufp_test_tmp(name);
-  int rank, ok = 1;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  if (rank == 0) {
-    FILE *fp = fopen(path, "w");
-    ok = fp && fputs(text, fp) >= 0;
-    if (fp) ok = fclose(fp) == 0 && ok;
-  }
-  assert_true(ufp_test_all_true(MPI_COMM_WORLD, ok));
-  return path;
-}
 
 /* Bitwise equality of doubles (distinguishes -0.0 and keeps NaN payloads). */
 static void assert_same_double(double a, double b)
@@ -471,7 +456,7 @@ static void test_defaults_and_aliases(void **state)
   (void)state;
   int n;
   UfpStructure **f;
-  const char *path = write_tmp("extxyz_defaults.xyz",
+  const char *path = ufp_test_write_tmp("extxyz_defaults.xyz",
                                /* frame 0: plain XYZ with a free-text comment */
                                "2\n"
                                "water-ish molecule\n"
@@ -541,7 +526,7 @@ static void test_defaults_and_aliases(void **state)
 static void test_read_frame_stream(void **state)
 {
   (void)state;
-  const char *path = write_tmp("extxyz_stream.xyz", "1\n\nH 0 0 0\n2\nenergy=1.5\nH 0 0 0\nH 0 0 1\n");
+  const char *path = ufp_test_write_tmp("extxyz_stream.xyz", "1\n\nH 0 0 0\n2\nenergy=1.5\nH 0 0 0\nH 0 0 1\n");
   FILE *fp = fopen(path, "r");
   long line = 0;
   int at_eof;
@@ -569,7 +554,7 @@ static void expect_bad(const char *text, const char *fragment)
 {
   int n = -1;
   UfpStructure **f = (UfpStructure **)&n; /* must come back NULL */
-  const char *path = write_tmp("extxyz_bad.xyz", text);
+  const char *path = ufp_test_write_tmp("extxyz_bad.xyz", text);
   assert_ufp_fails(UfpExtxyzReadAll(path, &n, &f), UFP_ERR_INPUT, fragment);
   assert_null(f);
   assert_int_equal(n, 0);

@@ -8,21 +8,6 @@
 #include "poscar.h"
 #include "test_util.h"
 
-/* Write text to a fresh temporary file (rank 0 writes, every rank waits)
- * and return its path. */
-static const char *write_tmp(const char *name, const char *text)
-{
-  const char *path = ufp_test_tmp(name);
-  int rank, ok = 1;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  if (rank == 0) {
-    FILE *fp = fopen(path, "w");
-    ok = fp && fputs(text, fp) >= 0;
-    if (fp) ok = fclose(fp) == 0 && ok;
-  }
-  assert_true(ufp_test_all_true(MPI_COMM_WORLD, ok));
-  return path;
-}
 
 static void assert_vec_near(const double *a, const double *b, double tol)
 {
@@ -37,7 +22,7 @@ static void test_direct(void **state)
 {
   (void)state;
   UfpStructure *s;
-  const char *path = write_tmp("poscar_direct.vasp", "Li2 S test\n"
+  const char *path = ufp_test_write_tmp("poscar_direct.vasp", "Li2 S test\n"
                                                      "1.0\n" CELL_LINES "Li S\n"
                                                      "2 1\n"
                                                      "Direct\n"
@@ -68,7 +53,7 @@ static void test_cartesian_and_scale(void **state)
   (void)state;
   UfpStructure *s;
   /* Scale 2: lattice and Cartesian positions are both doubled. */
-  const char *path = write_tmp("poscar_cart.vasp", "scaled\n 2.0\n" CELL_LINES
+  const char *path = ufp_test_write_tmp("poscar_cart.vasp", "scaled\n 2.0\n" CELL_LINES
                                                    "Li_sv P/abc\n1 1\ncartesian\n0.5 0.25 1.0\n1 2 3\n");
   assert_ufp_ok(UfpPoscarRead(path, &s));
   assert_true(s->lattice[0][0] == 8.0 && s->lattice[1][0] == 2.0 && s->lattice[2][2] == 12.0);
@@ -81,7 +66,7 @@ static void test_cartesian_and_scale(void **state)
   assert_ufp_ok(UfpStructureDestroy(&s));
 
   /* Three scale factors act on the Cartesian components; 'K' means Cartesian. */
-  path = write_tmp("poscar_cart3.vasp", "scaled\n1 2 3\n1 0 0\n0 1 0\n0 0 1\nH\n1\nK\n1 1 1\n");
+  path = ufp_test_write_tmp("poscar_cart3.vasp", "scaled\n1 2 3\n1 0 0\n0 1 0\n0 0 1\nH\n1\nK\n1 1 1\n");
   assert_ufp_ok(UfpPoscarRead(path, &s));
   assert_true(s->lattice[0][0] == 1.0 && s->lattice[1][1] == 2.0 && s->lattice[2][2] == 3.0);
   const double x3[3] = {1.0, 2.0, 3.0};
@@ -95,7 +80,7 @@ static void test_negative_scale_is_volume(void **state)
   UfpStructure *s;
   /* Unscaled volume 4*5*6 = 120; target 120*8 = 960 gives a factor of 2. */
   const char *path =
-      write_tmp("poscar_volume.vasp", "volume\n-960\n" CELL_LINES "Li\n2\nCartesian\n0 0 0\n1 1 1\n");
+      ufp_test_write_tmp("poscar_volume.vasp", "volume\n-960\n" CELL_LINES "Li\n2\nCartesian\n0 0 0\n1 1 1\n");
   assert_ufp_ok(UfpPoscarRead(path, &s));
   const double h[3][3] = {{8, 0, 0}, {2, 10, 0}, {0, 0, 12}};
   for (int a = 0; a < 3; a++)
@@ -111,7 +96,7 @@ static void test_selective_dynamics(void **state)
 {
   (void)state;
   UfpStructure *s;
-  const char *path = write_tmp("poscar_sd.vasp", "relax\n"
+  const char *path = ufp_test_write_tmp("poscar_sd.vasp", "relax\n"
                                                  "1.0\n" CELL_LINES "Li P S\n"
                                                  "1 1 2\n"
                                                  "Selective dynamics\n"
@@ -196,7 +181,7 @@ static void test_beta_matches_extxyz(void **state)
 static void expect_bad(const char *text, const char *fragment)
 {
   UfpStructure *s = (UfpStructure *)&s; /* must come back NULL */
-  const char *path = write_tmp("poscar_bad.vasp", text);
+  const char *path = ufp_test_write_tmp("poscar_bad.vasp", text);
   assert_ufp_fails(UfpPoscarRead(path, &s), UFP_ERR_INPUT, fragment);
   assert_null(s);
 }
