@@ -198,7 +198,7 @@ static UfpErrorCode write_table(const Settings *s, const char *partial)
     UfpAtomColumn *efg = UfpStructureFindColumn(frames[f], "efg");
     UfpCheck(efg && efg->type == 'R' && efg->ncols == 9, UFP_ERR_INPUT,
              "%s (frame %d): no per-atom efg:R:9 column (Properties must include efg:R:9)", s->input, f);
-    double factor;
+    double factor = 1.0;
     UfpCall(unit_factor(s, frames[f], f, &factor));
     for (int i = 0; i < frames[f]->natoms; i++) {
       double v[3][3];
@@ -211,7 +211,7 @@ static UfpErrorCode write_table(const Settings *s, const char *partial)
   EfgNmrRowWriteHeader(out);
   for (int f = 0; f < nframes; f++) {
     UfpAtomColumn *efg = UfpStructureFindColumn(frames[f], "efg");
-    double factor;
+    double factor = 1.0;
     UfpCall(unit_factor(s, frames[f], f, &factor));
     for (int i = 0; i < frames[f]->natoms; i++) {
       const char *species = frames[f]->species[i];
