@@ -162,28 +162,35 @@ static void visit(const UfpCell *cell, const Bins *bins, double rcut, int i, Ufp
 UfpErrorCode UfpNeighborListBuild(const UfpCell *cell, int natoms, const double (*x)[3], double rcut,
                                   UfpNeighborList **list_out)
 {
+  UfpCall(UfpNeighborListBuildCentres(cell, natoms, x, natoms, rcut, list_out));
+  return UFP_SUCCESS;
+}
+
+UfpErrorCode UfpNeighborListBuildCentres(const UfpCell *cell, int natoms, const double (*x)[3], int ncentres,
+                                         double rcut, UfpNeighborList **list_out)
+{
   UfpCheck(rcut > 0, UFP_ERR_USAGE, "neighbour cutoff must be positive (got %g Å)", rcut);
-  UfpCheck(natoms >= 0, UFP_ERR_INTERNAL, "negative atom count");
+  UfpCheck(natoms >= 0 && ncentres >= 0 && ncentres <= natoms, UFP_ERR_INTERNAL, "bad atom counts");
   Bins bins = {0};
   UfpNeighborList *list = NULL;
   UfpCall(UfpCalloc(1, &list));
-  list->natoms = natoms;
+  list->natoms = ncentres;
   list->rcut = rcut;
   UfpCall(bins_build(cell, natoms, x, rcut, &bins));
-  UfpCall(UfpCalloc(natoms + 1, &list->offset));
+  UfpCall(UfpCalloc(ncentres + 1, &list->offset));
   int64_t count = 0;
-  for (int i = 0; i < natoms; i++) {
+  for (int i = 0; i < ncentres; i++) {
     list->offset[i] = count;
     visit(cell, &bins, rcut, i, list, &count);
   }
-  list->offset[natoms] = count;
+  list->offset[ncentres] = count;
   UfpCall(UfpCalloc(count, &list->j));
   UfpCall(UfpCalloc(count, &list->shift));
   UfpCall(UfpCalloc(count, &list->d));
   UfpCall(UfpCalloc(count, &list->r));
   if (count > 0) {
     int64_t filled = 0;
-    for (int i = 0; i < natoms; i++) visit(cell, &bins, rcut, i, list, &filled);
+    for (int i = 0; i < ncentres; i++) visit(cell, &bins, rcut, i, list, &filled);
   }
   bins_free(&bins);
   *list_out = list;

@@ -33,6 +33,11 @@ typedef struct {
  * periodic images when the cell is small).  O(N) for large cells. */
 UfpErrorCode UfpNeighborListBuild(const UfpCell *cell, int natoms, const double (*x)[3], double rcut,
                                   UfpNeighborList **list);
+/* The same, with lists only for the first ncentres atoms (the others are
+ * candidates only: ghost atoms of a domain decomposition, say, with the
+ * cell's pbc switched off).  list->natoms is ncentres. */
+UfpErrorCode UfpNeighborListBuildCentres(const UfpCell *cell, int natoms, const double (*x)[3], int ncentres,
+                                         double rcut, UfpNeighborList **list);
 UfpErrorCode UfpNeighborListDestroy(UfpNeighborList **list);
 
 #endif
