@@ -11,9 +11,9 @@
  *     to the right the candidates with hi - c <= s_a < hi,
  * where the candidates of pass 0 are all atoms held when the axis starts
  * (owned atoms plus the ghosts of earlier axes, which fills edges and
- * corners) and those of pass k > 0 are the ghosts received in pass k - 1.
- * A ghost received from the right has s_a >= hi and can only meet the left
- * criterion, and vice versa, so nothing is sent back where it came from.
+ * corners) and those of pass k > 0 are the ghosts that the swap in the same
+ * direction received in pass k - 1: what came from the right moves on to the
+ * left and never back, whatever round-off does to a copy on a box face.
  * Crossing the periodic boundary shifts the copy by one lattice vector.
  * With dims[a] = 1 the neighbour is the rank itself and the passes generate
  * periodic images, as many as the cutoff needs (cells narrower than the
@@ -307,9 +307,12 @@ UfpErrorCode MdDomainBorders(MdDomain *d)
   d->nswap = 0;
   d->nall = d->nlocal;
   for (int a = 0; a < 3; a++) {
-    int first = 0, last = d->nall; /* candidates of pass 0 */
+    /* Candidates per direction: pass 0 takes every atom held when the axis
+     * starts; pass k > 0 only the ghosts that the swap in the SAME direction
+     * brought in pass k - 1 (so nothing returns where it came from, even when
+     * round-off puts a shifted copy exactly on a box face). */
+    int first[2] = {0, 0}, last[2] = {d->nall, d->nall};
     for (int pass = 0; pass < d->need[a]; pass++) {
-      int received_from = d->nall;
       for (int dir = 0; dir < 2; dir++) {
         MdSwap *sw = NULL;
         UfpCall(add_swap(d, &sw));
@@ -324,7 +327,7 @@ UfpErrorCode MdDomainBorders(MdDomain *d)
         for (int k = 0; k < 3; k++) sw->shift[k] = shift * d->cell.h[a][k];
         double slab_lo = dir == 0 ? d->lo[a] : d->hi[a] - d->cutfrac[a];
         double slab_hi = dir == 0 ? d->lo[a] + d->cutfrac[a] : d->hi[a];
-        for (int i = first; i < last; i++) {
+        for (int i = first[dir]; i < last[dir]; i++) {
           double s = frac(d, d->x[i], a);
           if (s < slab_lo || s >= slab_hi) continue;
           if (sw->nsend == sw->capsend) {
@@ -358,10 +361,10 @@ UfpErrorCode MdDomainBorders(MdDomain *d)
         }
         UfpFree(&out);
         UfpFree(&in);
+        /* The next pass in this direction forwards what just arrived. */
+        first[dir] = sw->firstrecv;
+        last[dir] = sw->firstrecv + sw->nrecv;
       }
-      /* Next pass: the ghosts received in this one. */
-      first = received_from;
-      last = d->nall;
     }
   }
   return UFP_SUCCESS;

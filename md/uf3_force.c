@@ -69,6 +69,8 @@ struct Uf3Force_ {
   double (*sd)[3], *sr;
   int *sfirst;         /* [entry * maxslots + slot] */
   double (*sval)[4], (*sder)[4];
+  int contact_i, contact_j;  /* last close contact */
+  double contact_r, contact_rmin;
 };
 
 static int same_knots(const Uf3Basis *b, int n, const double *t)
@@ -196,6 +198,14 @@ UfpErrorCode Uf3ForceDestroy(Uf3Force *force)
 }
 
 double Uf3ForceCutoff(const Uf3Force force) { return force->cutoff; }
+
+void Uf3ForceLastContact(const Uf3Force force, int *i, int *j, double *r, double *rmin)
+{
+  *i = force->contact_i;
+  *j = force->contact_j;
+  *r = force->contact_r;
+  *rmin = force->contact_rmin;
+}
 double Uf3ForceTripletCutoff(const Uf3Force force) { return force->cutoff3; }
 
 static UfpErrorCode grow_short_list(Uf3Force f, int n)
@@ -302,6 +312,12 @@ UfpErrorCode Uf3ForceCompute(Uf3Force f, int nall, const double (*x)[3], const i
       if (f->has_pair[a * nel + b] && r2 < p->basis.rmax * p->basis.rmax) {
         const double r = sqrt(r2);
         const int q = Uf3BasisInterval(&p->basis, r);
+        if (q < 0) {
+          f->contact_i = i;
+          f->contact_j = j;
+          f->contact_r = r;
+          f->contact_rmin = p->basis.rmin;
+        }
         UfpCheck(q >= 0, UFP_ERR_INPUT,
                  "atoms %d and %d are %.4g Å apart, closer than the first knot (%.4g Å) of the potential", i,
                  j, r, p->basis.rmin);

@@ -57,6 +57,10 @@ double Uf3ForceCutoff(const Uf3Force force);
 /* Largest r_ij (= r_ik) at which a 3-body term acts (Å; 0 without 3-body). */
 double Uf3ForceTripletCutoff(const Uf3Force force);
 
+/* The pair that made the last Uf3ForceCompute fail: indices in that call
+ * and their distance (Å), and the first knot they violated. */
+void Uf3ForceLastContact(const Uf3Force force, int *i, int *j, double *r, double *rmin);
+
 /* x: nall positions (Å); species: nall element indices of the potential.
  * Fails (bad input) when two atoms are closer than the first knot of their
  * pair spline, naming the two atoms (indices in this call). */
