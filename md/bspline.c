@@ -102,44 +102,9 @@ void Uf3BasisFree(Uf3Basis *basis)
   UfpFree(&basis->poly);
 }
 
-int Uf3BasisInterval(const Uf3Basis *basis, double r)
-{
-  if (!(r >= basis->rmin) || r >= basis->rmax) return -1;
-  int q;
-  if (basis->uniform) {
-    q = (int)((r - basis->rmin) * basis->inv_h);
-    if (q >= basis->nintervals) q = basis->nintervals - 1;
-    /* Round-off at interval edges: step to the interval that holds r. */
-    while (q > 0 && r < basis->start[q]) q--;
-    while (q + 1 < basis->nintervals && r >= basis->start[q + 1]) q++;
-    return q;
-  }
-  int lo = 0, hi = basis->nintervals - 1;
-  while (lo < hi) {
-    int mid = (lo + hi + 1) / 2;
-    if (basis->start[mid] <= r)
-      lo = mid;
-    else
-      hi = mid - 1;
-  }
-  return lo;
-}
-
-int Uf3BasisEvaluate(const Uf3Basis *basis, double r, double value[4], double deriv[4])
-{
-  int q = Uf3BasisInterval(basis, r);
-  if (q < 0) {
-    for (int a = 0; a < 4; a++) value[a] = deriv[a] = 0.0;
-    return -1;
-  }
-  double u = r - basis->start[q];
-  const double(*poly)[4] = basis->poly[q];
-  for (int a = 0; a < 4; a++) {
-    value[a] = poly[a][0] + u * (poly[a][1] + u * (poly[a][2] + u * poly[a][3]));
-    deriv[a] = poly[a][1] + u * (2.0 * poly[a][2] + u * 3.0 * poly[a][3]);
-  }
-  return basis->first[q];
-}
+/* External definitions of the inline functions in bspline.h. */
+extern inline int Uf3BasisInterval(const Uf3Basis *basis, double r);
+extern inline int Uf3BasisEvaluate(const Uf3Basis *basis, double r, double value[4], double deriv[4]);
 
 static double cox_de_boor(const double *t, int i, int k, double r)
 {

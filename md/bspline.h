@@ -44,11 +44,49 @@ typedef struct {
 UfpErrorCode Uf3BasisSetup(Uf3Basis *basis, int nknots, const double *knots);
 void Uf3BasisFree(Uf3Basis *basis);
 
-/* Interval q containing r, or -1 when r < rmin or r >= rmax. */
-int Uf3BasisInterval(const Uf3Basis *basis, double r);
+/* Interval q containing r, or -1 when r < rmin or r >= rmax.  Inline (C99
+ * inline definitions here, external definitions in bspline.c): this is the
+ * innermost call of the force loop. */
+inline int Uf3BasisInterval(const Uf3Basis *basis, double r)
+{
+  if (!(r >= basis->rmin) || r >= basis->rmax) return -1;
+  int q;
+  if (basis->uniform) {
+    q = (int)((r - basis->rmin) * basis->inv_h);
+    if (q >= basis->nintervals) q = basis->nintervals - 1;
+    /* Round-off at interval edges: step to the interval that holds r. */
+    while (q > 0 && r < basis->start[q]) q--;
+    while (q + 1 < basis->nintervals && r >= basis->start[q + 1]) q++;
+    return q;
+  }
+  int lo = 0, hi = basis->nintervals - 1;
+  while (lo < hi) {
+    int mid = (lo + hi + 1) / 2;
+    if (basis->start[mid] <= r)
+      lo = mid;
+    else
+      hi = mid - 1;
+  }
+  return lo;
+}
+
 /* The four non-zero basis values and derivatives at r; returns the index of
  * the first (the others follow), or -1 outside the domain (values zero). */
-int Uf3BasisEvaluate(const Uf3Basis *basis, double r, double value[4], double deriv[4]);
+inline int Uf3BasisEvaluate(const Uf3Basis *basis, double r, double value[4], double deriv[4])
+{
+  int q = Uf3BasisInterval(basis, r);
+  if (q < 0) {
+    for (int a = 0; a < 4; a++) value[a] = deriv[a] = 0.0;
+    return -1;
+  }
+  double u = r - basis->start[q];
+  const double(*poly)[4] = basis->poly[q];
+  for (int a = 0; a < 4; a++) {
+    value[a] = poly[a][0] + u * (poly[a][1] + u * (poly[a][2] + u * poly[a][3]));
+    deriv[a] = poly[a][1] + u * (2.0 * poly[a][2] + u * 3.0 * poly[a][3]);
+  }
+  return basis->first[q];
+}
 /* Reference evaluation of B_n(r) by the Cox-de Boor recursion (slow; tests). */
 double Uf3BasisReference(const Uf3Basis *basis, int n, double r);
 

@@ -25,7 +25,8 @@
  *     F_j = -g_ij d_ij / r_ij + g_jk d_jk / r_jk
  *     F_k = -g_ik d_ik / r_ik - g_jk d_jk / r_jk
  *     F_i = -(F_j + F_k)
- * and the virial W -= g d d^T / r for each of the three distances.
+ * and the virial W -= g d d^T / r for each of the three distances.  The d_ij
+ * and d_ik parts are summed per neighbour and applied once (see triplets()).
  *
  * Reference: S. R. Xie, M. Rupp, R. G. Hennig, npj Comput. Mater. 9, 162
  * (2023); LAMMPS pair_style uf3 for the counting conventions.
@@ -69,6 +70,7 @@ struct Uf3Force_ {
   double (*sd)[3], *sr;
   int *sfirst;         /* [entry * maxslots + slot] */
   double (*sval)[4], (*sder)[4];
+  double *sbond, (*fshort)[3];  /* per-neighbour 3-body accumulators */
   int contact_i, contact_j;  /* last close contact */
   double contact_r, contact_rmin;
 };
@@ -193,6 +195,8 @@ UfpErrorCode Uf3ForceDestroy(Uf3Force *force)
   UfpFree(&f->sfirst);
   UfpFree(&f->sval);
   UfpFree(&f->sder);
+  UfpFree(&f->sbond);
+  UfpFree(&f->fshort);
   UfpFree(force);
   return UFP_SUCCESS;
 }
@@ -219,6 +223,8 @@ static UfpErrorCode grow_short_list(Uf3Force f, int n)
   UfpCall(UfpRealloc((size_t)cap * (size_t)f->maxslots, &f->sfirst));
   UfpCall(UfpRealloc((size_t)cap * (size_t)f->maxslots, &f->sval));
   UfpCall(UfpRealloc((size_t)cap * (size_t)f->maxslots, &f->sder));
+  UfpCall(UfpRealloc(cap, &f->sbond));
+  UfpCall(UfpRealloc(cap, &f->fshort));
   f->cap = cap;
   return UFP_SUCCESS;
 }
@@ -230,20 +236,35 @@ static void add_outer(double w[3][3], double scale, const double d[3])
 }
 
 /* All 3-body terms around centre i; the short list is filled. */
+/* All 3-body terms around centre i; the short list is filled.
+ *
+ * Bookkeeping that keeps the triplet loop short: the parts of the forces and
+ * of the virial along d_ij and d_ik depend on the triplet only through the
+ * scalar g / r, so they are summed per neighbour (sbond[jj]) and applied once
+ * per neighbour after the loop; only the d_jk parts are applied per triplet,
+ * into a contiguous per-neighbour force buffer (fshort) rather than the
+ * global force array. */
 static void triplets(Uf3Force f, int i, int centre, int nshort, double (*force)[3], double *energy,
                      double w[3][3])
 {
   const int nel = f->nel, ms = f->maxslots;
+  double *sbond = f->sbond, (*fshort)[3] = f->fshort;
+  double wjk[6] = {0, 0, 0, 0, 0, 0}; /* xx yy zz xy xz yz of sum s_jk d_jk d_jk */
+  double e_total = 0.0;
+  for (int jj = 0; jj < nshort; jj++) {
+    sbond[jj] = 0.0;
+    fshort[jj][0] = fshort[jj][1] = fshort[jj][2] = 0.0;
+  }
   for (int jj = 0; jj < nshort; jj++) {
     const int sj = f->sspecies[jj];
-    const double *dij = f->sd[jj], rij = f->sr[jj];
+    const double *dij = f->sd[jj];
     for (int kk = jj + 1; kk < nshort; kk++) {
       const int block = (centre * nel + sj) * nel + f->sspecies[kk];
       if (!f->has_triplet[block]) continue;
       const TripletTable *t = &f->triplet[block];
       const int l = f->sfirst[jj * ms + t->slot0], m = f->sfirst[kk * ms + t->slot1];
       if (l < 0 || m < 0) continue;
-      const double *dik = f->sd[kk], rik = f->sr[kk];
+      const double *dik = f->sd[kk];
       double djk[3] = {dik[0] - dij[0], dik[1] - dij[1], dik[2] - dij[2]};
       double rjk = sqrt(djk[0] * djk[0] + djk[1] * djk[1] + djk[2] * djk[2]);
       double b2[4], db2[4];
@@ -268,21 +289,43 @@ static void triplets(Uf3Force f, int i, int centre, int nshort, double (*force)[
         gik += b0[a] * u1;
         gjk += b0[a] * u2;
       }
-      *energy += e;
-      const double sij = gij / rij, sik = gik / rik, sjk = gjk / rjk;
-      const int j = f->sj[jj], k = f->sj[kk];
+      e_total += e;
+      sbond[jj] += gij;
+      sbond[kk] += gik;
+      const double sjk = gjk / rjk;
       for (int d = 0; d < 3; d++) {
-        double fj = -sij * dij[d] + sjk * djk[d];
-        double fk = -sik * dik[d] - sjk * djk[d];
-        force[j][d] += fj;
-        force[k][d] += fk;
-        force[i][d] -= fj + fk;
+        fshort[jj][d] += sjk * djk[d];
+        fshort[kk][d] -= sjk * djk[d];
       }
-      add_outer(w, -sij, dij);
-      add_outer(w, -sik, dik);
-      add_outer(w, -sjk, djk);
+      wjk[0] += sjk * djk[0] * djk[0];
+      wjk[1] += sjk * djk[1] * djk[1];
+      wjk[2] += sjk * djk[2] * djk[2];
+      wjk[3] += sjk * djk[0] * djk[1];
+      wjk[4] += sjk * djk[0] * djk[2];
+      wjk[5] += sjk * djk[1] * djk[2];
     }
   }
+  *energy += e_total;
+  /* Apply the per-neighbour sums: F_j += -(sum g)/r_ij d_ij, F_i opposite. */
+  for (int jj = 0; jj < nshort; jj++) {
+    const int j = f->sj[jj];
+    const double s = sbond[jj] / f->sr[jj], *d = f->sd[jj];
+    for (int c = 0; c < 3; c++) {
+      double fj = -s * d[c] + fshort[jj][c];
+      force[j][c] += fj;
+      force[i][c] -= fj;
+    }
+    add_outer(w, -s, d);
+  }
+  w[0][0] -= wjk[0];
+  w[1][1] -= wjk[1];
+  w[2][2] -= wjk[2];
+  w[0][1] -= wjk[3];
+  w[1][0] -= wjk[3];
+  w[0][2] -= wjk[4];
+  w[2][0] -= wjk[4];
+  w[1][2] -= wjk[5];
+  w[2][1] -= wjk[5];
 }
 
 UfpErrorCode Uf3ForceCompute(Uf3Force f, int nall, const double (*x)[3], const int *species,
