@@ -101,6 +101,15 @@ int UfpMainFinish(MPI_Comm comm, const char *program, UfpErrorCode code)
   int live = initialized && !finalized;
   int rank = live ? UfpCommRank(comm) : 0, size = live ? UfpCommSize(comm) : 1;
   const char *message = UfpErrorMessage();
+  if (code == UFP_ERR_INTERRUPTED) {
+    /* A stop after a checkpoint is decided collectively (every rank returns
+     * it), so the ranks exit normally with status 75 instead of aborting. */
+    if (rank == 0) {
+      fprintf(stderr, "%s: %s: %s\n", program, UfpErrorName(code), message[0] ? message : "(no message)");
+      fflush(stderr);
+    }
+    return (int)code;
+  }
   if (size > 1)
     fprintf(stderr, "[rank %d/%d] %s: %s: %s\n%s", rank, size, program, UfpErrorName(code),
             message[0] ? message : "(no message)", UfpErrorTraceback());

@@ -39,7 +39,10 @@ void UfpInfo(MPI_Comm comm, const char *fmt, ...) __attribute__((format(printf, 
 void UfpWarn(MPI_Comm comm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Print the error (message and traceback, with rank) if code != 0 and abort
- * all of comm with exit status code.  Returns 0 on success, for main(). */
+ * all of comm with exit status code.  Returns 0 on success, for main().
+ * UFP_ERR_INTERRUPTED is the exception: it is always reached collectively
+ * (after a checkpoint all ranks agreed on), so rank 0 prints one line and
+ * the code is returned for a normal exit on every rank. */
 int UfpMainFinish(MPI_Comm comm, const char *program, UfpErrorCode code);
 
 #endif

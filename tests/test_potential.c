@@ -40,7 +40,7 @@ Uf3Potential *ufp_test_lps_potential(int with_3body)
         double r = greville(pk, n);
         pc[n] = n < 17 ? (A[a][b] * exp(-r / 0.3) - C[a][b] / pow(r, 6)) * switch_off(r, 5.5) : 0.0;
       }
-      Uf3Spline1D s = {.nknots = 24, .knots = pk, .coeff = pc};
+      Uf3Spline1D s = {.nknots = 24, .knots = pk, .coeff = pc, .trailing_trim = 3};
       assert_ufp_ok(Uf3PotentialSetPair(pot, a, b, &s));
     }
   if (!with_3body) return pot;
@@ -60,7 +60,7 @@ Uf3Potential *ufp_test_lps_potential(int with_3body)
                                               : eps * exp(-(rij + rik) + 3.0) * (rjk - 3.5) * (rjk - 3.5) *
                                                     switch_off(rij, 4.0) * switch_off(rik, 4.0);
             }
-        Uf3Spline3D s = {.nknots = {12, 12, 20}, .knots = {k01, k01, k2}, .coeff = c3};
+        Uf3Spline3D s = {.nknots = {12, 12, 20}, .knots = {k01, k01, k2}, .coeff = c3, .trailing_trim = 3};
         assert_ufp_ok(Uf3PotentialSetTriplet(pot, a, b, c, &s));
       }
   return pot;
