@@ -530,7 +530,8 @@ static UfpErrorCode run_md(MPI_Comm comm, const Settings *set, const Uf3Potentia
     if (set->drift_every > 0 && sys->step % set->drift_every == 0) UfpCall(MdSystemRemoveDrift(sys));
     if (sys->step % set->traj_every == 0) UfpCall(write_frame(sys, traj, time, set));
     if (sys->step % set->thermo_every == 0)
-      UfpCall(write_thermo(comm, sys, traj, time, target, wall_now() - start_wall, first_step, last_step, 0));
+      UfpCall(write_thermo(comm, sys, traj, time, schedule_temperature(&sc, set->temperature, sys->step),
+                           wall_now() - start_wall, first_step, last_step, 0));
     if (sys->step % set->checkpoint_every == 0) {
       UfpCall(UfpH5mdFlush(traj));
       UfpCall(checkpoint(sys, set, time, &which));

@@ -88,6 +88,14 @@ check "uninterrupted MD" 0 $?
 expect_text "$tmp/ref.txt" "ns/day"
 [ -f "$tmp/ref.h5md" ] && [ ! -e "$tmp/ref.h5md.partial" ] || { echo "FAIL: trajectory not committed"; fail=1; }
 
+# Temperature schedule: a linear ramp 300 -> 600 K over 100 steps, then a hold.
+$mpi 1 "$exe" $md_args -md_steps 200 -md_schedule 300:600:100,600:600:100 -md_output "$tmp/sched.h5md" \
+  > "$tmp/sched.txt" 2>&1
+check "temperature schedule" 0 $?
+awk '$1 == 50 && $4 == "450.00" {a = 1} $1 == 150 && $4 == "600.00" {b = 1} END {exit !(a && b)}' "$tmp/sched.txt" \
+  && echo "ok: schedule targets 450 K at step 50 and 600 K at step 150" \
+  || { echo "FAIL: schedule targets"; cat "$tmp/sched.txt"; fail=1; }
+
 # Killed with SIGKILL once the checkpoint at step 200 exists, then restarted.
 $mpi 2 "$exe" $md_args -md_steps $steps -md_output "$tmp/kill.h5md" -md_final_output "$tmp/kill_final.xyz" \
   > "$tmp/kill1.txt" 2>&1 &
