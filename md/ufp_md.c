@@ -56,7 +56,7 @@ typedef struct {
   char structure[UFP_PATH_MAX], potential[UFP_PATH_MAX], elements[512];
   char output[UFP_PATH_MAX], single_output[UFP_PATH_MAX], checkpoint[UFP_PATH_MAX], schedule[1024];
   char final_output[UFP_PATH_MAX];
-  long frame, steps, traj_every, thermo_every, checkpoint_every, drift_every, seed;
+  long frame, steps, traj_every, thermo_every, checkpoint_every, drift_every, seed, crash_at_step;
   double replicate[3], dt, temperature, velocity_temperature, tau, skin;
   int thermostat, restart, overwrite, traj_velocities, traj_forces;
 } Settings;
@@ -135,6 +135,10 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
   UfpCall(UfpOptionsString(o, "-md_final_output", "final structure after MD (extxyz; empty: none)",
                            "MDSetFinalOutput", s->final_output, sizeof s->final_output, NULL));
   UfpCall(UfpOptionsBool(o, "-restart", "continue from the newest valid checkpoint", "MDSetRestart", &s->restart));
+  s->crash_at_step = -1;
+  UfpCall(UfpOptionsInt(o, "-md_crash_at_step", "fault injection for tests: rank 0 kills itself with SIGKILL "
+                                                "after this step (-1: never)",
+                        "steps", "MDSetCrashAtStep", &s->crash_at_step));
   UfpCall(UfpOptionsBool(o, "-overwrite", "replace complete outputs", "MDSetOverwrite", &s->overwrite));
   UfpCall(UfpOptionsEnd(&o));
   if (UfpHelpRequested() || UfpVersionRequested()) return UFP_SUCCESS;
@@ -536,6 +540,7 @@ static UfpErrorCode run_md(MPI_Comm comm, const Settings *set, const Uf3Potentia
       UfpCall(UfpH5mdFlush(traj));
       UfpCall(checkpoint(sys, set, time, &which));
     }
+    if (sys->step == set->crash_at_step && UfpCommRank(comm) == 0) raise(SIGKILL);
     if (sys->step % 10 == 0 || sys->step == last_step) {
       int flag = stop_signal != 0;
       UfpCall(UfpAllreduceMaxInt(comm, &flag));

@@ -96,16 +96,14 @@ awk '$1 == 50 && $4 == "450.00" {a = 1} $1 == 150 && $4 == "600.00" {b = 1} END 
   && echo "ok: schedule targets 450 K at step 50 and 600 K at step 150" \
   || { echo "FAIL: schedule targets"; cat "$tmp/sched.txt"; fail=1; }
 
-# Killed with SIGKILL once the checkpoint at step 200 exists, then restarted.
+# Killed with SIGKILL at step 250 (fault injection: after the checkpoint at
+# step 200 and 50 more steps of trajectory), then restarted.
 $mpi 2 "$exe" $md_args -md_steps $steps -md_output "$tmp/kill.h5md" -md_final_output "$tmp/kill_final.xyz" \
-  > "$tmp/kill1.txt" 2>&1 &
-runner=$!
-for _ in $(seq 1 600); do
-  grep -qE "^ +(250|300) " "$tmp/kill1.txt" 2>/dev/null && break
-  sleep 0.1
-done
-pkill -KILL -f "kill.h5md" ; wait $runner 2>/dev/null
+  -md_crash_at_step 250 > "$tmp/kill1.txt" 2>&1
+status=$?
+[ $status -ne 0 ] || { echo "FAIL: the crash injection did not stop the run"; fail=1; }
 [ -f "$tmp/kill.h5md" ] && { echo "FAIL: killed run left a complete trajectory"; fail=1; }
+[ -f "$tmp/kill.h5md.partial" ] || { echo "FAIL: killed run left no partial trajectory"; fail=1; }
 $mpi 2 "$exe" $md_args -md_steps $steps -md_output "$tmp/kill.h5md" -md_final_output "$tmp/kill_final.xyz" -restart \
   > "$tmp/kill2.txt" 2>&1
 check "restart after SIGKILL" 0 $?
