@@ -932,23 +932,22 @@ static UfpErrorCode write_file(const char *partial, int nframes, UfpStructure *c
   return UFP_SUCCESS;
 }
 
+typedef struct {
+  int nframes;
+  UfpStructure *const *frames;
+} FrameSet;
+
+static UfpErrorCode write_frame_set(const char *partial, void *ctx)
+{
+  const FrameSet *set = ctx;
+  UfpCall(write_file(partial, set->nframes, set->frames));
+  return UFP_SUCCESS;
+}
+
 UfpErrorCode UfpExtxyzWriteAll(MPI_Comm comm, const char *path, int overwrite, int nframes,
                                UfpStructure *const *frames)
 {
-  char partial[UFP_PATH_MAX];
-  UfpErrorCode local = UFP_SUCCESS, ierr;
-
-  UfpCall(UfpOutputBegin(comm, path, overwrite, partial));
-  if (UfpCommRank(comm) == 0) local = write_file(partial, nframes, frames);
-  ierr = UfpErrorSync(comm, local);
-  if (ierr) {
-    /* The write failed: the partial file is useless; keep the first error. */
-    char message[2048];
-    snprintf(message, sizeof message, "%s", UfpErrorMessage());
-    if (UfpOutputAbandon(comm, path) != UFP_SUCCESS)
-      UfpError(ierr, "%s (and %s.partial could not be removed)", message, path);
-    return UfpErrorTrace(ierr, __FILE__, __LINE__, __func__);
-  }
-  UfpCall(UfpOutputCommit(comm, path));
+  FrameSet set = {nframes, frames};
+  UfpCall(UfpOutputWriteOnRoot(comm, path, overwrite, write_frame_set, &set));
   return UFP_SUCCESS;
 }

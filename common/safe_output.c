@@ -56,3 +56,22 @@ UfpErrorCode UfpOutputAbandon(MPI_Comm comm, const char *path)
   UfpCheck(err == 0, UFP_ERR_IO, "cannot remove %s: %s", partial, strerror(err));
   return UFP_SUCCESS;
 }
+
+UfpErrorCode UfpOutputWriteOnRoot(MPI_Comm comm, const char *path, int overwrite,
+                                  UfpErrorCode (*write)(const char *partial, void *ctx), void *ctx)
+{
+  char partial[UFP_PATH_MAX];
+  UfpCall(UfpOutputBegin(comm, path, overwrite, partial));
+  UfpErrorCode local = UfpCommRank(comm) == 0 ? write(partial, ctx) : UFP_SUCCESS;
+  UfpErrorCode code = UfpErrorSync(comm, local);
+  if (code != UFP_SUCCESS) {
+    /* The partial file is useless; keep the first error's message. */
+    char message[2048];
+    snprintf(message, sizeof message, "%s", UfpErrorMessage());
+    if (UfpOutputAbandon(comm, path) != UFP_SUCCESS)
+      UfpError(code, "%s (and %s.partial could not be removed)", message, path);
+    return UfpErrorTrace(code, __FILE__, __LINE__, __func__);
+  }
+  UfpCall(UfpOutputCommit(comm, path));
+  return UFP_SUCCESS;
+}

@@ -31,6 +31,13 @@ UfpErrorCode UfpOutputBegin(MPI_Comm comm, const char *path, int overwrite, char
 UfpErrorCode UfpOutputCommit(MPI_Comm comm, const char *path);
 /* Remove path.partial if present (after a failure that cannot be resumed). */
 UfpErrorCode UfpOutputAbandon(MPI_Comm comm, const char *path);
+/* The whole pattern for a file that one rank writes: begin (refusing to
+ * overwrite a complete output unless asked), let rank 0 call
+ * write(partial, ctx), make its outcome collective, then commit, or remove
+ * the partial file and return the first error.  Other ranks never call
+ * write. */
+UfpErrorCode UfpOutputWriteOnRoot(MPI_Comm comm, const char *path, int overwrite,
+                                  UfpErrorCode (*write)(const char *partial, void *ctx), void *ctx);
 /* 1 if a regular file exists at path (checked on rank 0, broadcast). */
 int UfpFileExists(MPI_Comm comm, const char *path);
 

@@ -187,8 +187,9 @@ static UfpErrorCode summary_slot(SpeciesSummary *summary, int *nspecies, const c
 }
 
 /* Rank 0: read, check, write the partial CSV, print the summary. */
-static UfpErrorCode write_table(const Settings *s, const char *partial)
+static UfpErrorCode write_table(const char *partial, void *ctx)
 {
+  const Settings *s = ctx;
   int nframes = 0, nspecies = 0;
   UfpStructure **frames = NULL;
   SpeciesSummary summary[MAX_SPECIES];
@@ -265,21 +266,13 @@ static UfpErrorCode write_table(const Settings *s, const char *partial)
 static UfpErrorCode run(MPI_Comm comm)
 {
   Settings s;
-  char partial[UFP_PATH_MAX];
   UfpCall(read_settings(comm, &s));
   if (UfpHelpRequested()) return UFP_SUCCESS;
   if (UfpVersionRequested()) {
     UfpInfo(comm, "efg-nmr %s (%s)\n", UFP_VERSION, UFP_GIT_HASH);
     return UFP_SUCCESS;
   }
-  UfpCall(UfpOutputBegin(comm, s.output, s.overwrite, partial));
-  UfpErrorCode local = UfpCommRank(comm) == 0 ? write_table(&s, partial) : UFP_SUCCESS;
-  UfpErrorCode code = UfpErrorSync(comm, local);
-  if (code != UFP_SUCCESS) {
-    UfpOutputAbandon(comm, s.output);
-    return code;
-  }
-  UfpCall(UfpOutputCommit(comm, s.output));
+  UfpCall(UfpOutputWriteOnRoot(comm, s.output, s.overwrite, write_table, &s));
   UfpInfo(comm, "efg-nmr: wrote %s\n", s.output);
   return UFP_SUCCESS;
 }

@@ -19,6 +19,19 @@
 #include "parallel.h"
 #include "safe_output.h"
 
+/* A fixed dataset of natoms rows of width 1 or 3; this rank writes rows
+ * [start, start + count). */
+static UfpErrorCode write_rows(hid_t root, const char *name, hid_t type, int width, int64_t natoms, int64_t start,
+                               int64_t count, const void *rows)
+{
+  hid_t dset;
+  hsize_t dims[2] = {(hsize_t)natoms, (hsize_t)width};
+  UfpCall(UfpH5CreateDataset(root, name, type, width == 1 ? 1 : 2, dims, 0, &dset));
+  UfpCall(UfpH5WriteSlab(dset, type, (hsize_t)start, (hsize_t)count, rows));
+  UfpCall(UfpH5Close(&dset));
+  return UFP_SUCCESS;
+}
+
 static void checkpoint_path(const char *prefix, int which, char *path)
 {
   snprintf(path, UFP_PATH_MAX, "%s.%c.h5", prefix, which ? 'b' : 'a');
@@ -55,7 +68,7 @@ UfpErrorCode MdCheckpointWrite(MdSystem *sys, const char *prefix, int which, con
   }
   UfpH5File *file = NULL;
   UfpCall(UfpH5FileCreate(sys->comm, partial, &file));
-  hid_t root = UfpH5FileId(file), dset;
+  hid_t root = UfpH5FileId(file);
   /* Steps are stored as doubles: exact up to 2^53 steps. */
   UfpCall(UfpH5WriteDoubleAttr(root, "step", (double)header->step));
   UfpCall(UfpH5WriteDoubleAttr(root, "time", header->time));
@@ -68,19 +81,10 @@ UfpErrorCode MdCheckpointWrite(MdSystem *sys, const char *prefix, int which, con
   UfpCall(UfpH5WriteStringAttr(root, "seed", seed));
   UfpCall(UfpH5WriteStringAttr(root, "thermostat", header->thermostat));
   UfpCall(UfpH5WriteDoubleAttr(root, "natoms", (double)d->natoms));
-  hsize_t dims1[1] = {(hsize_t)d->natoms}, dims2[2] = {(hsize_t)d->natoms, 3};
-  UfpCall(UfpH5CreateDataset(root, "type", H5T_NATIVE_INT, 1, dims1, 0, &dset));
-  UfpCall(UfpH5WriteSlab(dset, H5T_NATIVE_INT, (hsize_t)start, (hsize_t)count, itype));
-  UfpCall(UfpH5Close(&dset));
-  UfpCall(UfpH5CreateDataset(root, "x", H5T_NATIVE_DOUBLE, 2, dims2, 0, &dset));
-  UfpCall(UfpH5WriteSlab(dset, H5T_NATIVE_DOUBLE, (hsize_t)start, (hsize_t)count, xb));
-  UfpCall(UfpH5Close(&dset));
-  UfpCall(UfpH5CreateDataset(root, "v", H5T_NATIVE_DOUBLE, 2, dims2, 0, &dset));
-  UfpCall(UfpH5WriteSlab(dset, H5T_NATIVE_DOUBLE, (hsize_t)start, (hsize_t)count, vb));
-  UfpCall(UfpH5Close(&dset));
-  UfpCall(UfpH5CreateDataset(root, "image", H5T_NATIVE_INT, 2, dims2, 0, &dset));
-  UfpCall(UfpH5WriteSlab(dset, H5T_NATIVE_INT, (hsize_t)start, (hsize_t)count, iimage));
-  UfpCall(UfpH5Close(&dset));
+  UfpCall(write_rows(root, "type", H5T_NATIVE_INT, 1, d->natoms, start, count, itype));
+  UfpCall(write_rows(root, "x", H5T_NATIVE_DOUBLE, 3, d->natoms, start, count, xb));
+  UfpCall(write_rows(root, "v", H5T_NATIVE_DOUBLE, 3, d->natoms, start, count, vb));
+  UfpCall(write_rows(root, "image", H5T_NATIVE_INT, 3, d->natoms, start, count, iimage));
   UfpCall(UfpH5WriteIntAttr(root, "complete", 1));
   UfpCall(UfpH5FileDestroy(&file));
   UfpCall(UfpOutputCommit(sys->comm, path));

@@ -1185,22 +1185,15 @@ static UfpErrorCode write_file(const char *partial, const Uf3Potential *pot)
   return UFP_SUCCESS;
 }
 
+static UfpErrorCode write_potential(const char *partial, void *ctx)
+{
+  UfpCall(write_file(partial, ctx));
+  return UFP_SUCCESS;
+}
+
 UfpErrorCode Uf3PotentialWrite(MPI_Comm comm, const char *path, int overwrite, const Uf3Potential *pot)
 {
-  char partial[UFP_PATH_MAX];
-  UfpErrorCode local = UFP_SUCCESS, ierr;
-
   UfpCall(UfpErrorSync(comm, Uf3PotentialValidate(pot, "UF3 potential to write")));
-  UfpCall(UfpOutputBegin(comm, path, overwrite, partial));
-  if (UfpCommRank(comm) == 0) local = write_file(partial, pot);
-  ierr = UfpErrorSync(comm, local);
-  if (ierr) {
-    char message[2048];
-    snprintf(message, sizeof message, "%s", UfpErrorMessage());
-    if (UfpOutputAbandon(comm, path) != UFP_SUCCESS)
-      UfpError(ierr, "%s (and %s.partial could not be removed)", message, path);
-    return UfpErrorTrace(ierr, __FILE__, __LINE__, __func__);
-  }
-  UfpCall(UfpOutputCommit(comm, path));
+  UfpCall(UfpOutputWriteOnRoot(comm, path, overwrite, write_potential, (void *)pot));
   return UFP_SUCCESS;
 }
