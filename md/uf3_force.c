@@ -235,7 +235,29 @@ static void add_outer(double w[3][3], double scale, const double d[3])
     for (int b = 0; b < 3; b++) w[a][b] += scale * d[a] * d[b];
 }
 
+/* Runtime dispatch: on x86-64 the hot functions are compiled twice, for the
+ * baseline ISA and for x86-64-v3 (AVX2, FMA), and the loader picks the one
+ * the CPU supports, so portable binaries still use FMA on current machines.
+ * (Results then differ between CPU generations by round-off, never between
+ * runs or rank counts on one machine.) */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define UFP_HOT_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define UFP_HOT_CLONES
+#endif
+
 /* All 3-body terms around centre i; the short list is filled. */
+/* Runtime dispatch: on x86-64 the hot functions are compiled twice, for the
+ * baseline ISA and for x86-64-v3 (AVX2, FMA), and the loader picks the one
+ * the CPU supports, so portable binaries still use FMA on current machines.
+ * (Results then differ between CPU generations by round-off, never between
+ * runs or rank counts on one machine.) */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define UFP_HOT_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define UFP_HOT_CLONES
+#endif
+
 /* All 3-body terms around centre i; the short list is filled.
  *
  * Bookkeeping that keeps the triplet loop short: the parts of the forces and
@@ -244,7 +266,7 @@ static void add_outer(double w[3][3], double scale, const double d[3])
  * per neighbour after the loop; only the d_jk parts are applied per triplet,
  * into a contiguous per-neighbour force buffer (fshort) rather than the
  * global force array. */
-static void triplets(Uf3Force f, int i, int centre, int nshort, double (*force)[3], double *energy,
+UFP_HOT_CLONES static void triplets(Uf3Force f, int i, int centre, int nshort, double (*force)[3], double *energy,
                      double w[3][3])
 {
   const int nel = f->nel, ms = f->maxslots;
@@ -328,7 +350,7 @@ static void triplets(Uf3Force f, int i, int centre, int nshort, double (*force)[
   w[2][1] -= wjk[5];
 }
 
-UfpErrorCode Uf3ForceCompute(Uf3Force f, int nall, const double (*x)[3], const int *species,
+UFP_HOT_CLONES UfpErrorCode Uf3ForceCompute(Uf3Force f, int nall, const double (*x)[3], const int *species,
                              const Uf3Neighbors *nbr, Uf3Result *result)
 {
   const int nel = f->nel;
