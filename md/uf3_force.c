@@ -7,7 +7,9 @@
  * With a full list every ordered pair contributes V2(r), so an unordered
  * pair carries 2 V2(r) and the visit (i, j) adds the whole force on i,
  *     F_i += 2 V2'(r) d / r,    d = x_j - x_i,
- * and half of the pair's virial; the visit (j, i) supplies the rest.
+ * and half of the pair's virial; the visit (j, i) supplies the rest.  When
+ * both atoms are owned, the spline is evaluated only on the visit from the
+ * lower index, which applies both halves.
  *
  * 3-body.  For a centre i and neighbours j < k (short list: r below the
  * 3-body cutoff), with d_ij, d_ik and d_jk = d_ik - d_ij,
@@ -357,6 +359,7 @@ UFP_HOT_CLONES UfpErrorCode Uf3ForceCompute(Uf3Force f, int nall, const double (
   double w[3][3] = {{0}}, energy_total = 0.0;
   double(*force)[3] = result->f;
   memset(force, 0, sizeof *force * (size_t)nall);
+  if (result->eatom) memset(result->eatom, 0, sizeof *result->eatom * (size_t)nbr->nlocal);
   const double cut3sq = f->cutoff3 * f->cutoff3;
   for (int i = 0; i < nbr->nlocal; i++) {
     const int a = species[i];
@@ -374,7 +377,11 @@ UFP_HOT_CLONES UfpErrorCode Uf3ForceCompute(Uf3Force f, int nall, const double (
       const double r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
       const int b = species[j];
       const PairTable *p = &f->pair[a * nel + b];
-      if (f->has_pair[a * nel + b] && r2 < p->basis.rmax * p->basis.rmax) {
+      /* Two owned atoms: the pair is evaluated once, from the lower index,
+       * and both atoms get their share (the loop still visits j < i for the
+       * 3-body short list).  Ghost and image partners: from i's side only. */
+      const int both_local = !nbr->shift && j < nbr->nlocal;
+      if (f->has_pair[a * nel + b] && r2 < p->basis.rmax * p->basis.rmax && !(both_local && j < i)) {
         const double r = sqrt(r2);
         const int q = Uf3BasisInterval(&p->basis, r);
         if (q < 0) {
@@ -387,10 +394,19 @@ UFP_HOT_CLONES UfpErrorCode Uf3ForceCompute(Uf3Force f, int nall, const double (
                  "atoms %d and %d are %.4g Å apart, closer than the first knot (%.4g Å) of the potential", i,
                  j, r, p->basis.rmin);
         const double u = r - p->basis.start[q], *k = p->cubic[q];
-        energy += k[0] + u * (k[1] + u * (k[2] + u * k[3]));
+        const double v2 = k[0] + u * (k[1] + u * (k[2] + u * k[3]));
         const double s = (k[1] + u * (2.0 * k[2] + u * 3.0 * k[3])) / r;
+        energy += v2;
         for (int c = 0; c < 3; c++) fi[c] += 2.0 * s * d[c];
-        add_outer(w, -s, d);
+        if (both_local) {
+          /* The visit (j, i) that is skipped: j's energy, force and half virial. */
+          energy_total += v2;
+          if (result->eatom) result->eatom[j] += v2;
+          for (int c = 0; c < 3; c++) force[j][c] -= 2.0 * s * d[c];
+          add_outer(w, -2.0 * s, d);
+        } else {
+          add_outer(w, -s, d);
+        }
       }
       if (f->has_3body && r2 < cut3sq) {
         const double r = sqrt(r2);
@@ -408,7 +424,7 @@ UFP_HOT_CLONES UfpErrorCode Uf3ForceCompute(Uf3Force f, int nall, const double (
     }
     for (int c = 0; c < 3; c++) force[i][c] += fi[c];
     if (nshort > 1) triplets(f, i, a, nshort, force, &energy, w);
-    if (result->eatom) result->eatom[i] = energy;
+    if (result->eatom) result->eatom[i] += energy;
     energy_total += energy;
   }
   result->energy = energy_total;
