@@ -15,14 +15,14 @@
  * 3-body cutoff), with d_ij, d_ik and d_jk = d_ik - d_ij,
  *     V3 = sum_{a,b,c} C[l+a][m+b][n+c] B0_a(r_ij) B1_b(r_ik) B2_c(r_jk)
  * over the 4 x 4 x 4 block of non-zero basis functions.  The block is
- * contracted separably, innermost over r_jk (contiguous in memory):
- *     T_ab = sum_c C_abc B2_c,   T'_ab = sum_c C_abc B2'_c       (2 x 64 FMA)
- *     U_a = sum_b T_ab B1_b,  U1_a = sum_b T_ab B1'_b,  U2_a = sum_b T'_ab B1_b
- *     V3 = sum_a B0_a U_a,  g_ij = sum_a B0'_a U_a,  g_ik = sum_a B0_a U1_a,
- *     g_jk = sum_a B0_a U2_a,
- * about 190 flops per triplet instead of 64 x 3 products.  The basis values
- * of r_ij and r_ik are computed once per neighbour and reused by every
- * triplet that neighbour takes part in (one evaluation per distinct knot
+ * contracted separably with 4-vectors over the r_jk index c (a coefficient
+ * row C_ab. is 4 contiguous doubles):
+ *     P_b = sum_a B0_a C_ab.,   P'_b = sum_a B0'_a C_ab.        (32 vector FMA)
+ *     Q = sum_b B1_b P_b,  K = sum_b B1'_b P_b,  I = sum_b B1_b P'_b   (12)
+ *     V3 = B2.Q,  g_jk = B2'.Q,  g_ik = B2.K,  g_ij = B2.I            (4 dots)
+ * instead of 64 x 4 scalar products.  The basis values of r_ij and r_ik are
+ * computed once per neighbour and reused by every triplet that neighbour
+ * takes part in (one evaluation per distinct knot
  * vector, usually one).  Forces from g = dV3/dr:
  *     F_j = -g_ij d_ij / r_ij + g_jk d_jk / r_jk
  *     F_k = -g_ik d_ik / r_ik - g_jk d_jk / r_jk
@@ -237,18 +237,13 @@ static void add_outer(double w[3][3], double scale, const double d[3])
     for (int b = 0; b < 3; b++) w[a][b] += scale * d[a] * d[b];
 }
 
-/* Runtime dispatch: on x86-64 the hot functions are compiled twice, for the
- * baseline ISA and for x86-64-v3 (AVX2, FMA), and the loader picks the one
- * the CPU supports, so portable binaries still use FMA on current machines.
- * (Results then differ between CPU generations by round-off, never between
- * runs or rank counts on one machine.) */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define UFP_HOT_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define UFP_HOT_CLONES
-#endif
+/* Four doubles as one vector (GCC/Clang vector extension): the compiler
+ * maps it to one AVX register in the x86-64-v3 clone and to two SSE2
+ * registers otherwise.  Rows need not be aligned, so loads use memcpy (a
+ * macro, so no function passes a vector by value across ISA variants). */
+typedef double v4d __attribute__((vector_size(32)));
+#define LOAD4(v, x) memcpy(&(v), (x), sizeof(v4d))
 
-/* All 3-body terms around centre i; the short list is filled. */
 /* Runtime dispatch: on x86-64 the hot functions are compiled twice, for the
  * baseline ISA and for x86-64-v3 (AVX2, FMA), and the loader picks the one
  * the CPU supports, so portable binaries still use FMA on current machines.
@@ -297,22 +292,34 @@ UFP_HOT_CLONES static void triplets(Uf3Force f, int i, int centre, int nshort, d
       const double *b0 = f->sval[jj * ms + t->slot0], *db0 = f->sder[jj * ms + t->slot0];
       const double *b1 = f->sval[kk * ms + t->slot1], *db1 = f->sder[kk * ms + t->slot1];
       const double *c = t->coeff + ((size_t)l * (size_t)t->n1 + (size_t)m) * (size_t)t->n2 + (size_t)n;
-      double e = 0, gij = 0, gik = 0, gjk = 0;
-      for (int a = 0; a < 4; a++) {
-        double u = 0, u1 = 0, u2 = 0;
-        for (int b = 0; b < 4; b++) {
-          const double *row = c + ((size_t)a * (size_t)t->n1 + (size_t)b) * (size_t)t->n2;
-          double tab = row[0] * b2[0] + row[1] * b2[1] + row[2] * b2[2] + row[3] * b2[3];
-          double dtab = row[0] * db2[0] + row[1] * db2[1] + row[2] * db2[2] + row[3] * db2[3];
-          u += tab * b1[b];
-          u1 += tab * db1[b];
-          u2 += dtab * b1[b];
-        }
-        e += b0[a] * u;
-        gij += db0[a] * u;
-        gik += b0[a] * u1;
-        gjk += b0[a] * u2;
+      /* Contract over r_ij and r_ik with 4-vectors over the r_jk index
+       * (one coefficient row is 4 contiguous doubles): 44 vector
+       * multiply-adds, then four 4-term dot products. */
+      v4d p[4], dp[4];
+      for (int bb = 0; bb < 4; bb++) {
+        v4d row;
+        LOAD4(row, c + (size_t)bb * (size_t)t->n2);
+        p[bb] = b0[0] * row;
+        dp[bb] = db0[0] * row;
       }
+      for (int aa = 1; aa < 4; aa++)
+        for (int bb = 0; bb < 4; bb++) {
+          v4d row;
+          LOAD4(row, c + ((size_t)aa * (size_t)t->n1 + (size_t)bb) * (size_t)t->n2);
+          p[bb] += b0[aa] * row;
+          dp[bb] += db0[aa] * row;
+        }
+      v4d qv = b1[0] * p[0] + b1[1] * p[1] + b1[2] * p[2] + b1[3] * p[3];
+      v4d qk = db1[0] * p[0] + db1[1] * p[1] + db1[2] * p[2] + db1[3] * p[3];
+      v4d qi = b1[0] * dp[0] + b1[1] * dp[1] + b1[2] * dp[2] + b1[3] * dp[3];
+      v4d vb2, vdb2;
+      LOAD4(vb2, b2);
+      LOAD4(vdb2, db2);
+      v4d te = qv * vb2, tjk = qv * vdb2, tik = qk * vb2, tij = qi * vb2;
+      double e = te[0] + te[1] + te[2] + te[3];
+      double gjk = tjk[0] + tjk[1] + tjk[2] + tjk[3];
+      double gik = tik[0] + tik[1] + tik[2] + tik[3];
+      double gij = tij[0] + tij[1] + tij[2] + tij[3];
       e_total += e;
       sbond[jj] += gij;
       sbond[kk] += gik;
