@@ -386,14 +386,21 @@ UfpErrorCode MdDomainForward(MdDomain *d)
 
 UfpErrorCode MdDomainReverse(MdDomain *d)
 {
+  UfpCall(MdDomainReverseArray(d, 3, &d->f[0][0]));
+  return UFP_SUCCESS;
+}
+
+UfpErrorCode MdDomainReverseArray(MdDomain *d, int width, double *values)
+{
   for (int k = d->nswap - 1; k >= 0; k--) {
     MdSwap *sw = &d->swap[k];
-    UfpCall(reserve_bytes(&d->recvbuf, &d->caprecv, sizeof(double) * 3 * (size_t)(sw->nsend + 1)));
-    double(*in)[3] = (double(*)[3])d->recvbuf;
-    UfpCallMPI(MPI_Sendrecv(d->f[sw->firstrecv], 3 * sw->nrecv, MPI_DOUBLE, sw->recvrank, 41, in, 3 * sw->nsend,
-                            MPI_DOUBLE, sw->sendrank, 41, d->comm, MPI_STATUS_IGNORE));
+    UfpCall(reserve_bytes(&d->recvbuf, &d->caprecv, sizeof(double) * (size_t)width * (size_t)(sw->nsend + 1)));
+    double *in = (double *)d->recvbuf;
+    UfpCallMPI(MPI_Sendrecv(values + (size_t)width * (size_t)sw->firstrecv, width * sw->nrecv, MPI_DOUBLE,
+                            sw->recvrank, 41, in, width * sw->nsend, MPI_DOUBLE, sw->sendrank, 41, d->comm,
+                            MPI_STATUS_IGNORE));
     for (int m = 0; m < sw->nsend; m++)
-      for (int c = 0; c < 3; c++) d->f[sw->sendlist[m]][c] += in[m][c];
+      for (int c = 0; c < width; c++) values[(size_t)width * (size_t)sw->sendlist[m] + (size_t)c] += in[width * m + c];
   }
   return UFP_SUCCESS;
 }

@@ -72,6 +72,8 @@ UfpErrorCode MdDomainBorders(MdDomain *d);
 UfpErrorCode MdDomainForward(MdDomain *d);
 /* Add ghost forces onto their owners; ghost entries of f are left as is. */
 UfpErrorCode MdDomainReverse(MdDomain *d);
+/* The same for any per-atom array of width doubles per atom (nall rows). */
+UfpErrorCode MdDomainReverseArray(MdDomain *d, int width, double *values);
 
 /* Redistribute width doubles per owned atom into the block layout of
  * UfpPartition(natoms, rank, size) by global id (for output and

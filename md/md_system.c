@@ -126,7 +126,7 @@ UfpErrorCode MdSystemComputeForces(MdSystem *sys)
   else
     UfpCall(MdDomainForward(d));
   Uf3Neighbors view = {.nlocal = d->nlocal, .offset = sys->offset, .j = sys->nbr};
-  if (sys->want_eatom) UfpCall(UfpRealloc(d->nlocal > 0 ? d->nlocal : 1, &sys->eatom));
+  if (sys->want_eatom) UfpCall(UfpRealloc(d->nall > 0 ? d->nall : 1, &sys->eatom));
   Uf3Result result = {.f = d->f, .eatom = sys->want_eatom ? sys->eatom : NULL};
   UfpErrorCode local = Uf3ForceCompute(sys->force, d->nall, (const double(*)[3])d->x, d->type, &view, &result);
   if (local != UFP_SUCCESS) {
@@ -142,6 +142,7 @@ UfpErrorCode MdSystemComputeForces(MdSystem *sys)
   }
   UfpCall(UfpErrorSync(sys->comm, local));
   UfpCall(MdDomainReverse(d));
+  if (sys->want_eatom) UfpCall(MdDomainReverseArray(d, 1, sys->eatom));
   double sums[10] = {result.energy};
   for (int a = 0; a < 3; a++)
     for (int b = 0; b < 3; b++) sums[1 + 3 * a + b] = result.virial[a][b];

@@ -52,7 +52,8 @@ typedef struct MdSystem_ {
   double (*x_built)[3];       /* owned positions at the last build */
   int rebuild_requested;
   int64_t nbuilds;
-  double *eatom;              /* per owned atom energies (eV) when want_eatom */
+  double *eatom;              /* per-atom energies (eV) when want_eatom: the
+                                 first nlocal entries, ghosts already folded */
   int want_eatom;
   double energy;              /* potential energy, eV (all ranks) */
   double virial[3][3];        /* eV (all ranks) */

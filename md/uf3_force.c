@@ -72,7 +72,7 @@ struct Uf3Force_ {
   double (*sd)[3], *sr;
   int *sfirst;         /* [entry * maxslots + slot] */
   double (*sval)[4], (*sder)[4];
-  double *sbond, (*fshort)[3];  /* per-neighbour 3-body accumulators */
+  double *sbond, *eshort, (*fshort)[3];  /* per-neighbour 3-body accumulators */
   int contact_i, contact_j;  /* last close contact */
   double contact_r, contact_rmin;
 };
@@ -198,6 +198,7 @@ UfpErrorCode Uf3ForceDestroy(Uf3Force *force)
   UfpFree(&f->sval);
   UfpFree(&f->sder);
   UfpFree(&f->sbond);
+  UfpFree(&f->eshort);
   UfpFree(&f->fshort);
   UfpFree(force);
   return UFP_SUCCESS;
@@ -226,6 +227,7 @@ static UfpErrorCode grow_short_list(Uf3Force f, int n)
   UfpCall(UfpRealloc((size_t)cap * (size_t)f->maxslots, &f->sval));
   UfpCall(UfpRealloc((size_t)cap * (size_t)f->maxslots, &f->sder));
   UfpCall(UfpRealloc(cap, &f->sbond));
+  UfpCall(UfpRealloc(cap, &f->eshort));
   UfpCall(UfpRealloc(cap, &f->fshort));
   f->cap = cap;
   return UFP_SUCCESS;
@@ -264,7 +266,7 @@ typedef double v4d __attribute__((vector_size(32)));
  * into a contiguous per-neighbour force buffer (fshort) rather than the
  * global force array. */
 UFP_HOT_CLONES static void triplets(Uf3Force f, int i, int centre, int nshort, double (*force)[3], double *energy,
-                     double w[3][3])
+                     double *eatom, double w[3][3])
 {
   const int nel = f->nel, ms = f->maxslots;
   double *sbond = f->sbond, (*fshort)[3] = f->fshort;
@@ -272,6 +274,7 @@ UFP_HOT_CLONES static void triplets(Uf3Force f, int i, int centre, int nshort, d
   double e_total = 0.0;
   for (int jj = 0; jj < nshort; jj++) {
     sbond[jj] = 0.0;
+    f->eshort[jj] = 0.0;
     fshort[jj][0] = fshort[jj][1] = fshort[jj][2] = 0.0;
   }
   for (int jj = 0; jj < nshort; jj++) {
@@ -321,6 +324,8 @@ UFP_HOT_CLONES static void triplets(Uf3Force f, int i, int centre, int nshort, d
       double gik = tik[0] + tik[1] + tik[2] + tik[3];
       double gij = tij[0] + tij[1] + tij[2] + tij[3];
       e_total += e;
+      f->eshort[jj] += e;
+      f->eshort[kk] += e;
       sbond[jj] += gij;
       sbond[kk] += gik;
       const double sjk = gjk / rjk;
@@ -337,6 +342,12 @@ UFP_HOT_CLONES static void triplets(Uf3Force f, int i, int centre, int nshort, d
     }
   }
   *energy += e_total;
+  /* Per-atom energies as LAMMPS's ev_tally3: a third of each triplet's V3
+   * to each of i, j and k. */
+  if (eatom) {
+    eatom[i] += e_total / 3.0;
+    for (int jj = 0; jj < nshort; jj++) eatom[f->sj[jj]] += f->eshort[jj] / 3.0;
+  }
   /* Apply the per-neighbour sums: F_j += -(sum g)/r_ij d_ij, F_i opposite. */
   for (int jj = 0; jj < nshort; jj++) {
     const int j = f->sj[jj];
@@ -366,7 +377,7 @@ UFP_HOT_CLONES UfpErrorCode Uf3ForceCompute(Uf3Force f, int nall, const double (
   double w[3][3] = {{0}}, energy_total = 0.0;
   double(*force)[3] = result->f;
   memset(force, 0, sizeof *force * (size_t)nall);
-  if (result->eatom) memset(result->eatom, 0, sizeof *result->eatom * (size_t)nbr->nlocal);
+  if (result->eatom) memset(result->eatom, 0, sizeof *result->eatom * (size_t)nall);
   const double cut3sq = f->cutoff3 * f->cutoff3;
   for (int i = 0; i < nbr->nlocal; i++) {
     const int a = species[i];
@@ -430,9 +441,10 @@ UFP_HOT_CLONES UfpErrorCode Uf3ForceCompute(Uf3Force f, int nall, const double (
       }
     }
     for (int c = 0; c < 3; c++) force[i][c] += fi[c];
-    if (nshort > 1) triplets(f, i, a, nshort, force, &energy, w);
+    double e3 = 0.0;
+    if (nshort > 1) triplets(f, i, a, nshort, force, &e3, result->eatom, w);
     if (result->eatom) result->eatom[i] += energy;
-    energy_total += energy;
+    energy_total += energy + e3;
   }
   result->energy = energy_total;
   memcpy(result->virial, w, sizeof w);

@@ -17,6 +17,9 @@
  *     neighbours within the 3-body cutoffs contributes
  *     V3_{s_i s_j s_k}(r_ij, r_ik, r_jk), all of it to atom i's energy;
  *   - the one-body energy E1 of each local atom is added when the model has it.
+ * Per-atom energies follow LAMMPS too: each ordered pair gives V2 to atom i
+ * (LAMMPS: half to i and half to j on each of the two visits, the same
+ * totals), each triplet a third of V3 to each of i, j and k (ev_tally3).
  * Forces on ghosts are accumulated in f[nlocal..nall-1]; the caller folds
  * them back onto their owners.  The 2-body term writes only to f[i] (the
  * reverse visit (j, i) supplies f[j]), so a pair never needs a reverse
@@ -45,7 +48,8 @@ typedef struct {
   double energy;              /* eV (sum over local centres) */
   double virial[3][3];        /* eV */
   double (*f)[3];             /* nall forces, eV/Å (caller-owned, overwritten) */
-  double *eatom;              /* nlocal per-atom energies, eV, or NULL */
+  double *eatom;              /* nall per-atom energies, eV, or NULL; ghost
+                                 entries are to be folded onto their owners */
 } Uf3Result;
 
 typedef struct Uf3Force_ *Uf3Force;

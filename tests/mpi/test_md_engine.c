@@ -112,6 +112,18 @@ static void test_forces_match_serial(void **state)
   for (int i = 0; i < d->nlocal; i++)
     for (int k = 0; k < 3; k++) ok &= fabs(d->f[i][k] - f[d->id[i]][k]) < 1e-10;
   assert_true(ufp_test_all_true(MPI_COMM_WORLD, ok));
+  /* Per-atom energies, with ghost shares folded back, equal the serial ones. */
+  double *eatom = calloc((size_t)in.s->natoms, sizeof *eatom);
+  ref.eatom = eatom;
+  assert_ufp_ok(Uf3ForceCompute(force, in.s->natoms, (const double(*)[3])in.s->x, in.type, &list->view, &ref));
+  md->want_eatom = 1;
+  MdSystemRequestRebuild(md);
+  assert_ufp_ok(MdSystemComputeForces(md));
+  d = md->domain;
+  ok = 1;
+  for (int i = 0; i < d->nlocal; i++) ok &= fabs(md->eatom[i] - eatom[d->id[i]]) < 1e-10;
+  assert_true(ufp_test_all_true(MPI_COMM_WORLD, ok));
+  free(eatom);
   free(f);
   assert_ufp_ok(Uf3ImageListDestroy(&list));
   assert_ufp_ok(Uf3ForceDestroy(&force));

@@ -250,6 +250,38 @@ static void test_two_atoms_by_hand(void **state)
   assert_ufp_ok(Uf3PotentialDestroy(&pot));
 }
 
+static void test_per_atom_energy_split(void **state)
+{
+  (void)state;
+  /* Three atoms, each within the 3-body cutoff of the others: every atom is
+   * the centre of one triplet.  As in LAMMPS (ev_tally3), each triplet gives
+   * a third of its energy to each of its atoms, so the 3-body parts of the
+   * per-atom energies are all equal to a third of the 3-body total. */
+  Uf3Potential *pot2 = make_potential(0), *pot3 = make_potential(1);
+  Uf3Force f2 = NULL, f3 = NULL;
+  assert_ufp_ok(Uf3ForceCreate(pot2, &f2));
+  assert_ufp_ok(Uf3ForceCreate(pot3, &f3));
+  double lattice[3][3] = {{30, 0, 0}, {0, 30, 0}, {0, 0, 30}};
+  double x[3][3] = {{5, 5, 5}, {7.4, 5, 5}, {5.6, 7.2, 5.3}};
+  int species[3] = {0, 1, 2};
+  double e2[3], e3[3], f[3][3];
+  UfpCell cell;
+  Uf3ImageList *list = NULL;
+  assert_ufp_ok(UfpCellSetup(&cell, lattice, NULL));
+  assert_ufp_ok(Uf3ImageListBuild(&cell, 3, (const double(*)[3])x, Uf3ForceCutoff(f3), &list));
+  Uf3Result r2 = {.f = f, .eatom = e2}, r3 = {.f = f, .eatom = e3};
+  assert_ufp_ok(Uf3ForceCompute(f2, 3, (const double(*)[3])x, species, &list->view, &r2));
+  assert_ufp_ok(Uf3ForceCompute(f3, 3, (const double(*)[3])x, species, &list->view, &r3));
+  double total3 = r3.energy - r2.energy;
+  assert_true(fabs(total3) > 1e-6);
+  for (int i = 0; i < 3; i++) assert_close(e3[i] - e2[i], total3 / 3.0, 1e-12);
+  assert_ufp_ok(Uf3ImageListDestroy(&list));
+  assert_ufp_ok(Uf3ForceDestroy(&f2));
+  assert_ufp_ok(Uf3ForceDestroy(&f3));
+  assert_ufp_ok(Uf3PotentialDestroy(&pot2));
+  assert_ufp_ok(Uf3PotentialDestroy(&pot3));
+}
+
 int main(int argc, char **argv)
 {
   const struct CMUnitTest tests[] = {
@@ -257,6 +289,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_three_body_finite_differences),
       cmocka_unit_test(test_invariances),
       cmocka_unit_test(test_two_atoms_by_hand),
+      cmocka_unit_test(test_per_atom_energy_split),
   };
   return UFP_TEST_MAIN("uf3_force", tests);
 }
