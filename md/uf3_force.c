@@ -72,9 +72,10 @@ struct Uf3Force_ {
   double (*sd)[3], *sr;
   int *sfirst;         /* [entry * maxslots + slot] */
   double (*sval)[4], (*sder)[4];
-  double *sbond, *eshort, (*fshort)[3];  /* per-neighbour 3-body accumulators */
+  double *sbond, (*fshort)[3];  /* per-neighbour 3-body accumulators */
   int contact_i, contact_j;  /* last close contact */
   double contact_r, contact_rmin;
+  double *eshort;              /* per-neighbour 3-body energy shares */
 };
 
 static int same_knots(const Uf3Basis *b, int n, const double *t)
@@ -343,9 +344,10 @@ UFP_HOT_CLONES static void triplets(Uf3Force f, int i, int centre, int nshort, d
   }
   *energy += e_total;
   /* Per-atom energies as LAMMPS's ev_tally3: a third of each triplet's V3
-   * to each of i, j and k. */
+   * to each of i, j and k.  The caller credits *energy, which includes all
+   * of e_total, to eatom[i]; two thirds move from i to the neighbours here. */
   if (eatom) {
-    eatom[i] += e_total / 3.0;
+    eatom[i] -= 2.0 * e_total / 3.0;
     for (int jj = 0; jj < nshort; jj++) eatom[f->sj[jj]] += f->eshort[jj] / 3.0;
   }
   /* Apply the per-neighbour sums: F_j += -(sum g)/r_ij d_ij, F_i opposite. */
@@ -441,10 +443,9 @@ UFP_HOT_CLONES UfpErrorCode Uf3ForceCompute(Uf3Force f, int nall, const double (
       }
     }
     for (int c = 0; c < 3; c++) force[i][c] += fi[c];
-    double e3 = 0.0;
-    if (nshort > 1) triplets(f, i, a, nshort, force, &e3, result->eatom, w);
+    if (nshort > 1) triplets(f, i, a, nshort, force, &energy, result->eatom, w);
     if (result->eatom) result->eatom[i] += energy;
-    energy_total += energy + e3;
+    energy_total += energy;
   }
   result->energy = energy_total;
   memcpy(result->virial, w, sizeof w);
