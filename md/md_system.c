@@ -43,18 +43,9 @@ static UfpErrorCode build_list(MdSystem *sys)
   UfpCall(refresh_masses(sys));
   UfpCell open = d->cell;
   open.pbc[0] = open.pbc[1] = open.pbc[2] = 0;
-  UfpNeighborList *list = NULL;
+  UfpCall(UfpNeighborListDestroy(&sys->list));
   UfpCall(UfpNeighborListBuildCentres(&open, d->nall, (const double(*)[3])d->x, d->nlocal, sys->cutoff + sys->skin,
-                                      &list));
-  int64_t n = list->offset[d->nlocal];
-  UfpCall(UfpRealloc(d->nlocal + 1, &sys->offset));
-  if (n > sys->nbr_capacity) {
-    UfpCall(UfpRealloc(n, &sys->nbr));
-    sys->nbr_capacity = n;
-  }
-  memcpy(sys->offset, list->offset, sizeof *sys->offset * (size_t)(d->nlocal + 1));
-  if (n > 0) memcpy(sys->nbr, list->j, sizeof *sys->nbr * (size_t)n);
-  UfpCall(UfpNeighborListDestroy(&list));
+                                      &sys->list));
   UfpCall(UfpRealloc(d->nlocal > 0 ? d->nlocal : 1, &sys->x_built));
   memcpy(sys->x_built, d->x, sizeof *sys->x_built * (size_t)d->nlocal);
   sys->rebuild_requested = 0;
@@ -89,8 +80,7 @@ UfpErrorCode MdSystemDestroy(MdSystem **sys)
   UfpCall(MdDomainDestroy(&(*sys)->domain));
   UfpCall(Uf3ForceDestroy(&(*sys)->force));
   UfpFree(&(*sys)->mass);
-  UfpFree(&(*sys)->offset);
-  UfpFree(&(*sys)->nbr);
+  UfpCall(UfpNeighborListDestroy(&(*sys)->list));
   UfpFree(&(*sys)->x_built);
   UfpFree(&(*sys)->eatom);
   UfpFree(sys);
@@ -125,7 +115,7 @@ UfpErrorCode MdSystemComputeForces(MdSystem *sys)
     UfpCall(build_list(sys));
   else
     UfpCall(MdDomainForward(d));
-  Uf3Neighbors view = {.nlocal = d->nlocal, .offset = sys->offset, .j = sys->nbr};
+  Uf3Neighbors view = {.nlocal = d->nlocal, .offset = sys->list->offset, .j = sys->list->j};
   if (sys->want_eatom) UfpCall(UfpRealloc(d->nall > 0 ? d->nall : 1, &sys->eatom));
   Uf3Result result = {.f = d->f, .eatom = sys->want_eatom ? sys->eatom : NULL};
   UfpErrorCode local = Uf3ForceCompute(sys->force, d->nall, (const double(*)[3])d->x, d->type, &view, &result);

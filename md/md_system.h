@@ -2,9 +2,9 @@
  * md_system.h -- the MD engine: atoms in a domain decomposition, the UF3
  * force, a Verlet neighbour list, and the B A O A B integrator.
  *
- * Lifecycle: MdSystemCreate -> MdSystemSetThermostat / options ->
- * MdSystemSetUp (first neighbour list and forces) -> MdSystemStep ... ->
- * MdSystemDestroy.
+ * Lifecycle: MdSystemCreate -> set dt and thermostat (public fields) ->
+ * MdSystemInitVelocities (fresh runs) -> MdSystemComputeForces (first
+ * neighbour list and forces) -> MdSystemStep ... -> MdSystemDestroy.
  *
  * Neighbour list: full, over owned + ghost atoms, built with cutoff
  * r_c + skin; rebuilt (migration, halo, list) when any atom has moved more
@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "domain.h"
+#include "neighbor.h"
 #include "thermostat.h"
 #include "uf3_force.h"
 
@@ -45,10 +46,7 @@ typedef struct MdSystem_ {
   int64_t step;
   double thermostat_work;     /* eV, all ranks: sum of kinetic energy injected */
   MdThermostat thermostat;
-  /* neighbour list over owned + ghost atoms */
-  int64_t *offset;
-  int *nbr;
-  int64_t nbr_capacity;
+  UfpNeighborList *list;      /* over owned + ghost atoms, cutoff + skin */
   double (*x_built)[3];       /* owned positions at the last build */
   int rebuild_requested;
   int64_t nbuilds;

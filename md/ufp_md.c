@@ -303,7 +303,7 @@ static UfpErrorCode single_point(MPI_Comm comm, const Settings *set, const Uf3Po
     UfpCall(UfpCalloc(s->natoms, &type));
     UfpCall(map_species(set, pot, s, f, type));
     UfpCall(MdSystemCreate(comm, s->lattice, s->natoms, type, (const double(*)[3])s->x, NULL, NULL, pot, type_mass,
-                           0.0 + 1e-6, &sys));
+                           0.0, &sys));
     sys->want_eatom = 1;
     UfpCall(MdSystemComputeForces(sys));
     double *forces = NULL, *energies = NULL;
