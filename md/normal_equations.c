@@ -27,6 +27,11 @@ struct UfpNormalEq_ {
   RowBuffer *buffers;    /* ngroups + 1; the last is full width */
   NormalSet *sets;
   double *gram, *h;      /* group scratch: width^2 and width */
+  double *packed;        /* capacity x width: a batch's non-zero columns */
+  int *packcols;         /* width */
+  unsigned char *hit;    /* width */
+  int maxwidth;
+  size_t packed_size;
   int reduced;
 };
 
@@ -69,7 +74,10 @@ UfpErrorCode UfpNormalEqCreate(int ncols, int ngroups, const int *group_ncols, c
   if (maxwidth > 0) {
     UfpCall(UfpCalloc((size_t)maxwidth * maxwidth, &ne->gram));
     UfpCall(UfpCalloc(maxwidth, &ne->h));
+    UfpCall(UfpCalloc(maxwidth, &ne->packcols));
+    UfpCall(UfpCalloc(maxwidth, &ne->hit));
   }
+  ne->maxwidth = maxwidth;
   return UFP_SUCCESS;
 }
 
@@ -93,6 +101,9 @@ UfpErrorCode UfpNormalEqDestroy(UfpNormalEq *ne_ptr)
   UfpFree(&ne->sets);
   UfpFree(&ne->gram);
   UfpFree(&ne->h);
+  UfpFree(&ne->packed);
+  UfpFree(&ne->packcols);
+  UfpFree(&ne->hit);
   UfpFree(ne_ptr);
   return UFP_SUCCESS;
 }
@@ -116,16 +127,47 @@ static void flush_buffer(struct UfpNormalEq_ *ne, RowBuffer *buf)
     cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, n, m, 1.0, buf->x, wd, 1.0, set->a, n);
     cblas_dgemv(CblasRowMajor, CblasTrans, m, wd, 1.0, buf->x, wd, buf->y, 1, 1.0, set->b, 1);
   } else if (wd > 0) {
-    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, wd, m, 1.0, buf->x, wd, 0.0, ne->gram, wd);
-    cblas_dgemv(CblasRowMajor, CblasTrans, m, wd, 1.0, buf->x, wd, buf->y, 1, 0.0, ne->h, 1);
+    /* Pack the columns that are non-zero in this batch: a batch of frames
+     * rarely reaches every coefficient of its group (about half, for LPS),
+     * and the work goes with the square of the width. */
+    unsigned char *hit = ne->hit;
+    memset(hit, 0, wd);
+    for (int r = 0; r < m; r++) {
+      const double *row = buf->x + (size_t)r * wd;
+      for (int k = 0; k < wd; k++)
+        hit[k] |= row[k] != 0.0;
+    }
+    int nz = 0;
+    for (int k = 0; k < wd; k++)
+      if (hit[k]) ne->packcols[nz++] = k;
+    const double *x = buf->x;
+    int ld = wd;
+    if (nz < wd) {
+      for (int r = 0; r < m; r++) {
+        const double *row = buf->x + (size_t)r * wd;
+        double *out = ne->packed + (size_t)r * nz;
+        for (int q = 0; q < nz; q++)
+          out[q] = row[ne->packcols[q]];
+      }
+      x = ne->packed;
+      ld = nz;
+    } else {
+      for (int k = 0; k < wd; k++)
+        ne->packcols[k] = k;
+    }
+    if (nz > 0) {
+      cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, nz, m, 1.0, x, ld, 0.0, ne->gram, nz);
+      cblas_dgemv(CblasRowMajor, CblasTrans, m, nz, 1.0, x, ld, buf->y, 1, 0.0, ne->h, 1);
+    }
     /* Scatter: columns are increasing, so the upper triangle maps to the
      * upper triangle. */
-    for (int p = 0; p < wd; p++) {
-      double *arow = set->a + (size_t)buf->cols[p] * n;
-      const double *grow = ne->gram + (size_t)p * wd;
-      for (int q = p; q < wd; q++)
-        arow[buf->cols[q]] += grow[q];
-      set->b[buf->cols[p]] += ne->h[p];
+    for (int p = 0; p < nz; p++) {
+      int gp = buf->cols[ne->packcols[p]];
+      double *arow = set->a + (size_t)gp * n;
+      const double *grow = ne->gram + (size_t)p * nz;
+      for (int q = p; q < nz; q++)
+        arow[buf->cols[ne->packcols[q]]] += grow[q];
+      set->b[gp] += ne->h[p];
     }
   }
   buf->nrows = 0;
@@ -145,6 +187,10 @@ UfpErrorCode UfpNormalEqReserve(UfpNormalEq ne, int set, int group, int nrows, d
     UfpCall(UfpRealloc(cap, &buf->y));
     UfpCall(UfpRealloc(cap, &buf->w));
     buf->capacity = cap;
+    if (buf->cols && (size_t)cap * buf->width > ne->packed_size) {
+      ne->packed_size = (size_t)cap * buf->width;
+      UfpCall(UfpRealloc(ne->packed_size, &ne->packed));
+    }
   }
   double *rows = buf->x + (size_t)buf->nrows * buf->width;
   memset(rows, 0, sizeof(double) * (size_t)nrows * buf->width);
