@@ -23,6 +23,8 @@
  *        WeightedLinearModel.as_dict / to_json / from_json / load).
  *   [U4] uf3/uf3 uf3/data/composition.py (sort_interaction_symbols),
  *        uf3/representation/distances.py, uf3/forcefield/calculator.py.
+ *   [U5] uf3/uf3 uf3/util/json_io.py (load_interaction_map,
+ *        decode_interaction_map: "A-B" keys become tuples).
  *   Data: ../shared/data/uf3/{Nb.uf3, LiPS_synthetic_2b3b.uf3, W_W, W_W_W,
  *         W_model_2and3.json}.
  *
@@ -153,17 +155,34 @@
  *     which rebuilds the grid from the symmetry-compressed fitting vector as
  *     grid + grid.transpose(1, 0, 2), so the JSON grid is exactly symmetric
  *     in (r_ij, r_ik) whenever the trio's ij and ik knots agree (symmetry
- *     2 or 3 in [U2]) -- for uf3 this holds even when the two neighbour
- *     elements differ.  (load() accepts a compressed vector too; this reader
- *     does not and says so.)  Knot vectors are the full clamped sequences
+ *     2 or 3 in [U2]) -- in uf3 versions that take the symmetry from the
+ *     number of knot sequences this holds even when the two neighbour
+ *     elements differ; newer ones (bspline.py dbcf13be, find_symmetry_3B)
+ *     use symmetry 1 whenever they differ, and the grid is then general.
+ *     This reader accepts any grid for distinct neighbours and requires
+ *     symmetry only when they are the same element (Uf3PotentialValidate).
+ *     (load() accepts a compressed vector too; this reader does not and
+ *     says so.)  Knot vectors are the full clamped sequences
  *     (knot_sequence_from_points repeats each end 3 times; "resolution" =
  *     len - 7).  For a trio, knots is [ij, ik, jk] (update_basis_functions:
  *     "for i in range(3):  # ij, ik, jk dimensions"; default r_max [r, r,
  *     2r]); uf3 also accepts one sequence (all three) or two ([ij = ik,
  *     jk]), and so does this reader.  The grid index order is the same
  *     (ij, ik, jk).  The neighbour order of a trio key is uf3's
- *     electronegativity sort with the centre fixed [U4]; El2 is j.  Trims
- *     are ints or, in newer uf3, objects {"2": lt2, "3": lt3}.
+ *     "electronegativity" sort with the centre fixed [U4] (its reference_X
+ *     table is the atomic number); El2 is j.  Trims are ints or, in newer
+ *     uf3, objects {"2": lt2, "3": lt3}.
+ *     What uf3 needs to load a file [U3 from_dict, load; U2 from_dict;
+ *     U5]: "element_list" and "degree" (ChemicalSystem.from_dict indexes
+ *     them), "leading_trim" and "trailing_trim" (indexed too), and the knots
+ *     under "knots_map" -- BSplineBasis.from_dict reads that key, not
+ *     "knots"; "knot_strategy" must be one of linear, lammps, geometric,
+ *     inverse (get_knot_spacer raises otherwise; it only spaces knots that
+ *     were not given).  load() indexes coefficients[element] for every
+ *     element, so uf3 needs the one-body entries.  Keys are split on '-'
+ *     into tuples and re-sorted with sort_interaction_symbols, which moves
+ *     a trio's value to the sorted key without exchanging its r_ij and
+ *     r_ik axes.
  *     JSON -> LAMMPS [U1]: the 2B line is "2B A B lt tt uk|nk", cutoff
  *     r_max, the knots and coefficients as they are; the 3B line writes
  *     r_max[2] r_max[1] r_max[0], len(knots[2]) len(knots[1]) len(knots[0]),
@@ -208,6 +227,26 @@
  *   b <= c once (element order), numbers with %.17g (bit-exact round trip),
  *   "nk" everywhere, header "#UF3 POT UNITS: metal DATE: yyyy-mm-dd AUTHOR:
  *   ufp-nmr-VERSION CITATION:".  One-body energies are dropped.
+ * - JSON writer (Uf3PotentialWriteJson): what both this reader and uf3's
+ *   from_json load.  "element_list" in the potential's order; "degree" 3
+ *   when any triplet is stored, else 2; "offset_1b" = has_one_body;
+ *   "knot_strategy" "linear" (unused when every knot vector is given);
+ *   trims as ints when the 2- and 3-body values agree, else {"2": .., "3":
+ *   ..}; blocks of one body order with different trims cannot be written
+ *   (error), nor element names containing '-'.  "coefficients": one-body
+ *   energies (only when has_one_body), pairs a <= b, then for each centre
+ *   one trio per unordered neighbour pair with its full grid
+ *   [r_ij][r_ik][r_jk]; "knots" and "knots_map" (identical; this reader
+ *   takes the first, uf3 the second) with [ij, ik, jk] for trios, always
+ *   three sequences.  A trio key names its neighbours in uf3's order
+ *   (atomic number; the potential's order for symbols that are not
+ *   elements), and its grid and knots are those of that ordered block, so
+ *   uf3's re-sorting leaves them in place; this reader fills the other
+ *   neighbour order by exchanging the axes, as for LAMMPS files.  Numbers
+ *   %.17g (bit-exact round trip); a "provenance" object (program, version,
+ *   git hash, date) that both readers ignore.  uf3's load() fails on a
+ *   model without one-body energies (see (e)); set them, zeros if unknown,
+ *   for a file meant for uf3.
  */
 #include "uf3_file.h"
 
@@ -220,6 +259,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "elements.h"
 #include "json.h"
 #include "parallel.h"
 #include "safe_output.h"
@@ -1195,5 +1235,245 @@ UfpErrorCode Uf3PotentialWrite(MPI_Comm comm, const char *path, int overwrite, c
 {
   UfpCall(UfpErrorSync(comm, Uf3PotentialValidate(pot, "UF3 potential to write")));
   UfpCall(UfpOutputWriteOnRoot(comm, path, overwrite, write_potential, (void *)pot));
+  return UFP_SUCCESS;
+}
+
+/* ============================================================= JSON writer */
+
+/* The model's one leading and one trailing trim per body order (index 2, 3). */
+typedef struct {
+  const Uf3Potential *pot;
+  int lead[4], trail[4];
+} Uf3JsonPlan;
+
+/* Everything the JSON model cannot express, checked on every rank before
+ * anything is written: one trim pair per body order, '-' in element names. */
+static UfpErrorCode json_plan(const Uf3Potential *pot, Uf3JsonPlan *plan)
+{
+  int nel = pot->nelements;
+  const char *what = "UF3 potential to write as a uf3 JSON model";
+
+  memset(plan, 0, sizeof *plan);
+  plan->pot = pot;
+  for (int a = 0; a < nel; a++)
+    UfpCheck(strchr(pot->elements[a], '-') == NULL, UFP_ERR_INPUT,
+             "%s: element name '%s' contains '-', which the model uses to join the symbols of interaction "
+             "keys (\"A-B\", \"A-B-C\")",
+             what, pot->elements[a]);
+  const Uf3Spline1D *p0 = &pot->pair[0];
+  plan->lead[2] = p0->leading_trim;
+  plan->trail[2] = p0->trailing_trim;
+  for (int a = 0; a < nel; a++)
+    for (int b = a; b < nel; b++) {
+      const Uf3Spline1D *s = &pot->pair[a * nel + b];
+      UfpCheck(s->leading_trim == p0->leading_trim && s->trailing_trim == p0->trailing_trim, UFP_ERR_INPUT,
+               "%s: 2-body trims differ between %s-%s (leading %d, trailing %d) and %s-%s (leading %d, "
+               "trailing %d); the model has one leading and one trailing trim per body order",
+               what, pot->elements[0], pot->elements[0], p0->leading_trim, p0->trailing_trim,
+               pot->elements[a], pot->elements[b], s->leading_trim, s->trailing_trim);
+    }
+  if (!pot->has_3body) return UFP_SUCCESS;
+  const Uf3Spline3D *t0 = &pot->triplet[0];
+  plan->lead[3] = t0->leading_trim;
+  plan->trail[3] = t0->trailing_trim;
+  for (int a = 0; a < nel; a++)
+    for (int b = 0; b < nel; b++)
+      for (int c = b; c < nel; c++) {
+        const Uf3Spline3D *t = &pot->triplet[((size_t)a * nel + b) * nel + c];
+        UfpCheck(t->leading_trim == t0->leading_trim && t->trailing_trim == t0->trailing_trim, UFP_ERR_INPUT,
+                 "%s: 3-body trims differ between %s-%s-%s (leading %d, trailing %d) and %s-%s-%s (leading "
+                 "%d, trailing %d); the model has one leading and one trailing trim per body order",
+                 what, pot->elements[0], pot->elements[0], pot->elements[0], t0->leading_trim,
+                 t0->trailing_trim, pot->elements[a], pot->elements[b], pot->elements[c], t->leading_trim,
+                 t->trailing_trim);
+      }
+  return UFP_SUCCESS;
+}
+
+/* Neighbours of a trio key (centre fixed): uf3 sorts them by atomic number
+ * (sort_interaction_symbols) and, when it re-sorts a key on loading, moves
+ * the grid and knots without exchanging r_ij and r_ik; so the key must
+ * already be in uf3's order.  Symbols that are not elements keep the
+ * potential's order (b <= c). */
+static void json_trio_order(const Uf3Potential *pot, int b, int c, int *j, int *k)
+{
+  int zb = UfpElementNumber(pot->elements[b]), zc = UfpElementNumber(pot->elements[c]);
+  int swap = zb > 0 && zc > 0 && zc < zb;
+  *j = swap ? c : b;
+  *k = swap ? b : c;
+}
+
+static void json_write_string(FILE *fp, const char *s)
+{
+  fputc('"', fp);
+  for (; *s; s++) {
+    unsigned char ch = (unsigned char)*s;
+    if (ch == '"' || ch == '\\')
+      fprintf(fp, "\\%c", ch);
+    else if (ch < 0x20)
+      fprintf(fp, "\\u%04x", ch);
+    else
+      fputc(ch, fp);
+  }
+  fputc('"', fp);
+}
+
+/* "El1-El2[-El3]" for element indices idx[0..n-1]. */
+static void json_write_key(FILE *fp, const Uf3Potential *pot, int n, const int *idx)
+{
+  char key[3 * UFP_LABEL_MAX + 3] = "";
+  for (int i = 0; i < n; i++) {
+    size_t used = strlen(key);
+    snprintf(key + used, sizeof key - used, "%s%s", i ? "-" : "", pot->elements[idx[i]]);
+  }
+  json_write_string(fp, key);
+}
+
+static void json_write_numbers(FILE *fp, int n, const double *x)
+{
+  fputc('[', fp);
+  for (int i = 0; i < n; i++)
+    fprintf(fp, "%s%.17g", i ? ", " : "", x[i]);
+  fputc(']', fp);
+}
+
+/* An int when both body orders agree (or there is only one), else
+ * {"2": lt2, "3": lt3}, the form uf3's BSplineBasis.as_dict writes. */
+static void json_write_trim(FILE *fp, const char *key, const int *trim, int degree)
+{
+  fprintf(fp, "  \"%s\": ", key);
+  if (degree == 2 || trim[2] == trim[3])
+    fprintf(fp, "%d,\n", trim[2]);
+  else
+    fprintf(fp, "{\"2\": %d, \"3\": %d},\n", trim[2], trim[3]);
+}
+
+/* The knots object: pairs a <= b, then trios (centre a, uf3's neighbour
+ * order) as [ij, ik, jk]. */
+static void json_write_knots(FILE *fp, const Uf3Potential *pot, const char *name)
+{
+  int nel = pot->nelements, first = 1;
+  fprintf(fp, "  \"%s\": {\n", name);
+  for (int a = 0; a < nel; a++)
+    for (int b = a; b < nel; b++) {
+      const Uf3Spline1D *s = &pot->pair[a * nel + b];
+      int idx[2] = {a, b};
+      fprintf(fp, "%s    ", first ? "" : ",\n");
+      json_write_key(fp, pot, 2, idx);
+      fprintf(fp, ": ");
+      json_write_numbers(fp, s->nknots, s->knots);
+      first = 0;
+    }
+  if (pot->has_3body)
+    for (int a = 0; a < nel; a++)
+      for (int b = 0; b < nel; b++)
+        for (int c = b; c < nel; c++) {
+          int idx[3] = {a, 0, 0};
+          json_trio_order(pot, b, c, &idx[1], &idx[2]);
+          const Uf3Spline3D *t = &pot->triplet[((size_t)idx[0] * nel + idx[1]) * nel + idx[2]];
+          fprintf(fp, ",\n    ");
+          json_write_key(fp, pot, 3, idx);
+          fprintf(fp, ": [");
+          for (int d = 0; d < 3; d++) {
+            fprintf(fp, "%s", d ? ",\n      " : "\n      ");
+            json_write_numbers(fp, t->nknots[d], t->knots[d]);
+          }
+          fprintf(fp, "]");
+        }
+  fprintf(fp, "\n  }");
+}
+
+static UfpErrorCode json_write_file(const char *partial, void *ctx)
+{
+  const Uf3JsonPlan *plan = ctx;
+  const Uf3Potential *pot = plan->pot;
+  int nel = pot->nelements, degree = pot->has_3body ? 3 : 2;
+  char date[32] = "unknown";
+  time_t now = time(NULL);
+  struct tm tm;
+  FILE *fp = fopen(partial, "w");
+
+  UfpCheck(fp, UFP_ERR_IO, "cannot open %s for writing: %s", partial, strerror(errno));
+  if (gmtime_r(&now, &tm)) strftime(date, sizeof date, "%Y-%m-%d", &tm);
+  fprintf(fp, "{\n  \"element_list\": [");
+  for (int a = 0; a < nel; a++) {
+    fprintf(fp, "%s", a ? ", " : "");
+    json_write_string(fp, pot->elements[a]);
+  }
+  fprintf(fp, "],\n  \"degree\": %d,\n", degree);
+  fprintf(fp, "  \"offset_1b\": %s,\n", pot->has_one_body ? "true" : "false");
+  fprintf(fp, "  \"knot_strategy\": \"linear\",\n");
+  json_write_trim(fp, "leading_trim", plan->lead, degree);
+  json_write_trim(fp, "trailing_trim", plan->trail, degree);
+  fprintf(fp,
+          "  \"provenance\": {\"program\": \"ufp-nmr\", \"version\": \"%s\", \"git_hash\": \"%s\", "
+          "\"date\": \"%s\"},\n",
+          UFP_VERSION, UFP_GIT_HASH, date);
+
+  fprintf(fp, "  \"coefficients\": {\n");
+  int first = 1;
+  if (pot->has_one_body)
+    for (int a = 0; a < nel; a++) {
+      fprintf(fp, "%s    ", first ? "" : ",\n");
+      json_write_string(fp, pot->elements[a]);
+      fprintf(fp, ": %.17g", pot->one_body[a]);
+      first = 0;
+    }
+  for (int a = 0; a < nel; a++)
+    for (int b = a; b < nel; b++) {
+      const Uf3Spline1D *s = &pot->pair[a * nel + b];
+      int idx[2] = {a, b};
+      fprintf(fp, "%s    ", first ? "" : ",\n");
+      json_write_key(fp, pot, 2, idx);
+      fprintf(fp, ": ");
+      json_write_numbers(fp, s->nknots - 4, s->coeff);
+      first = 0;
+    }
+  if (pot->has_3body)
+    for (int a = 0; a < nel; a++)
+      for (int b = 0; b < nel; b++)
+        for (int c = b; c < nel; c++) {
+          int idx[3] = {a, 0, 0};
+          json_trio_order(pot, b, c, &idx[1], &idx[2]);
+          const Uf3Spline3D *t = &pot->triplet[((size_t)idx[0] * nel + idx[1]) * nel + idx[2]];
+          int n0 = t->nknots[0] - 4, n1 = t->nknots[1] - 4, n2 = t->nknots[2] - 4;
+          fprintf(fp, ",\n    ");
+          json_write_key(fp, pot, 3, idx);
+          fprintf(fp, ": [");
+          for (int l = 0; l < n0; l++) {
+            fprintf(fp, "%s[", l ? ",\n      " : "\n      ");
+            for (int m = 0; m < n1; m++) {
+              fprintf(fp, "%s", m ? ",\n       " : "");
+              json_write_numbers(fp, n2, &t->coeff[((size_t)l * n1 + m) * n2]);
+            }
+            fprintf(fp, "]");
+          }
+          fprintf(fp, "]");
+        }
+  fprintf(fp, "\n  },\n");
+  /* uf3 keeps both: "knots" (WeightedLinearModel) and "knots_map" (the
+   * BSplineBasis, which is what its from_dict reads). */
+  json_write_knots(fp, pot, "knots");
+  fprintf(fp, ",\n");
+  json_write_knots(fp, pot, "knots_map");
+  fprintf(fp, "\n}\n");
+
+  int bad = ferror(fp);
+  int err = errno;
+  if (fclose(fp) != 0 && !bad) {
+    bad = 1;
+    err = errno;
+  }
+  UfpCheck(!bad, UFP_ERR_IO, "write error in %s: %s", partial, strerror(err));
+  return UFP_SUCCESS;
+}
+
+UfpErrorCode Uf3PotentialWriteJson(MPI_Comm comm, const char *path, int overwrite, const Uf3Potential *pot)
+{
+  Uf3JsonPlan plan;
+  UfpErrorCode local = Uf3PotentialValidate(pot, "UF3 potential to write");
+  if (!local) local = json_plan(pot, &plan);
+  UfpCall(UfpErrorSync(comm, local));
+  UfpCall(UfpOutputWriteOnRoot(comm, path, overwrite, json_write_file, &plan));
   return UFP_SUCCESS;
 }

@@ -1,6 +1,6 @@
 /*
  * uf3_file.h -- UF3 potential files: LAMMPS ML-UF3 text formats and uf3's
- * JSON model, read into (and the LAMMPS format written from) Uf3Potential.
+ * JSON model, read into and written from Uf3Potential.
  *
  * Formats (details, evidence and conventions at the top of uf3_file.c):
  *   unified LAMMPS file   "#UF3 POT UNITS: metal ..." blocks, "2B El1 El2 ..."
@@ -43,7 +43,20 @@ UfpErrorCode Uf3PotentialReadOldFormat(int nfiles, const char *const *paths, int
 /* Write the unified LAMMPS format (collective; rank 0 writes PATH.partial and
  * renames it).  Fails with UFP_ERR_IO if PATH exists and overwrite is 0.
  * One-body energies cannot be expressed in this format and are dropped
- * silently (the caller warns). */
+ * silently (the caller warns; Uf3PotentialWriteJson keeps them). */
 UfpErrorCode Uf3PotentialWrite(MPI_Comm comm, const char *path, int overwrite, const Uf3Potential *pot);
+
+/* Write uf3's JSON model (the layout of WeightedLinearModel.to_json, which
+ * Uf3PotentialRead and uf3's from_json both load; collective, rank 0 writes
+ * PATH.partial and renames it).  Keeps what the LAMMPS format cannot: the
+ * one-body energies, written when pot->has_one_body (uf3's load() wants one
+ * for every element, so give them, zeros if need be, for a file uf3 is to
+ * read).  Knots, coefficients and energies are printed with %.17g: reading
+ * the file back gives the same doubles.  Fails with UFP_ERR_IO if PATH exists
+ * and overwrite is 0 or it cannot be written; with UFP_ERR_INPUT when the
+ * model cannot hold the potential: blocks of one body order with different
+ * trims (the model has one leading and one trailing trim per body order), or
+ * an element name containing '-' (the key separator). */
+UfpErrorCode Uf3PotentialWriteJson(MPI_Comm comm, const char *path, int overwrite, const Uf3Potential *pot);
 
 #endif

@@ -1,14 +1,21 @@
 /* test_uf3_file.c -- UF3 potential model and files: the LAMMPS unified
  * format (Nb, synthetic Li-P-S), the old per-interaction format (W_W,
- * W_W_W), the uf3 JSON model, bit-exact write/read round trips, the JSON
- * reader, and bad input. */
+ * W_W_W), the uf3 JSON model, bit-exact write/read round trips (LAMMPS and
+ * JSON, the latter with one-body energies and an asymmetric triplet), the
+ * JSON reader, and bad input. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "cell.h"
+#include "image_list.h"
 #include "json.h"
+#include "parallel.h"
+#include "test_potential.h"
 #include "test_util.h"
 #include "uf3_file.h"
+#include "uf3_force.h"
 #include "uf3_potential.h"
 
 /* Canonical triplet coefficient C[l][m][n] of block [a][b][c]. */
@@ -567,14 +574,353 @@ static void test_json_parser(void **state)
   assert_ufp_fails(UfpJsonParseFile("/nonexistent/x.json", &root), UFP_ERR_IO, "cannot open");
 }
 
+/* ------------------------------------------------------ JSON model writer */
+
+/* The bundled synthetic Li-P-S potential with one-body energies and an
+ * asymmetric Li-P-S block (r_ij and r_ik not interchangeable), read with
+ * the given element map (nmap = 0: file order). */
+static Uf3Potential *lps_for_json(int nmap, const char *const *map)
+{
+  char path[4096];
+  snprintf(path, sizeof path, "%s", ufp_test_source("md/data/uf3/lps_test.uf3"));
+  Uf3Potential *pot = NULL;
+  assert_ufp_ok(Uf3PotentialRead(path, nmap, map, &pot));
+  const double e1[3] = {-1.5, -5.25, -3.125}; /* Li, P, S */
+  const char *const el[3] = {"Li", "P", "S"};
+  for (int i = 0; i < 3; i++)
+    pot->one_body[idx(pot, el[i])] = e1[i];
+  pot->has_one_body = 1;
+
+  int li = idx(pot, "Li"), p = idx(pot, "P"), s = idx(pot, "S"), nel = pot->nelements;
+  const Uf3Spline3D *t = &pot->triplet[(li * nel + p) * nel + s];
+  int n0 = t->nknots[0] - 4, n1 = t->nknots[1] - 4, n2 = t->nknots[2] - 4;
+  double *knots[3], *coeff = NULL;
+  for (int d = 0; d < 3; d++) {
+    knots[d] = malloc((size_t)t->nknots[d] * sizeof(double));
+    assert_non_null(knots[d]);
+    memcpy(knots[d], t->knots[d], (size_t)t->nknots[d] * sizeof(double));
+  }
+  coeff = malloc((size_t)n0 * n1 * n2 * sizeof(double));
+  assert_non_null(coeff);
+  memcpy(coeff, t->coeff, (size_t)n0 * n1 * n2 * sizeof(double));
+  /* Break the (l, m) symmetry away from the trimmed (zero) trailing rows. */
+  for (int l = 0; l < n0 - 3; l++)
+    for (int m = l + 1; m < n1 - 3; m++)
+      for (int n = 0; n < n2 - 3; n++)
+        coeff[((size_t)l * n1 + m) * n2 + n] += 1e-3 * (1 + l + 2 * m + 0.1 * n);
+  Uf3Spline3D u = {.nknots = {t->nknots[0], t->nknots[1], t->nknots[2]},
+                   .knots = {knots[0], knots[1], knots[2]},
+                   .coeff = coeff,
+                   .leading_trim = t->leading_trim,
+                   .trailing_trim = t->trailing_trim};
+  assert_ufp_ok(Uf3PotentialSetTriplet(pot, li, p, s, &u));
+  for (int d = 0; d < 3; d++)
+    free(knots[d]);
+  free(coeff);
+  assert_ufp_ok(Uf3PotentialValidate(pot, "asymmetric Li-P-S"));
+  assert_true(c3(pot, li, p, s, 0, 1, 0) != c3(pot, li, p, s, 1, 0, 0));
+  assert_true(c3(pot, li, s, p, 1, 0, 0) == c3(pot, li, p, s, 0, 1, 0));
+  return pot;
+}
+
+/* Energy, forces and virial of 27 atoms (Li, P, S in turn) on a jittered
+ * 3 x 3 x 3 grid, spacing 2.5 Å: every distance > 1.9 Å, inside the knots. */
+#define JSON_NATOMS 27
+static double json_energy(const Uf3Potential *pot, double f[JSON_NATOMS][3], double w[3][3])
+{
+  const double lattice[3][3] = {{7.5, 0.0, 0.0}, {0.4, 7.4, 0.0}, {-0.3, 0.2, 7.6}};
+  double x[JSON_NATOMS][3];
+  int species[JSON_NATOMS];
+  unsigned state = 12345u;
+  UfpCell cell;
+  assert_ufp_ok(UfpCellSetup(&cell, lattice, NULL));
+  for (int i = 0; i < JSON_NATOMS; i++) {
+    double s[3] = {(i % 3) / 3.0, (i / 3 % 3) / 3.0, (i / 9) / 3.0};
+    for (int d = 0; d < 3; d++) {
+      state = state * 1103515245u + 12345u;
+      s[d] += 0.04 * ((state >> 16 & 0x7fff) / 32767.0 - 0.5);
+    }
+    UfpCellCartFromFrac(&cell, s, x[i]);
+    species[i] = idx(pot, (const char *const[]){"Li", "P", "S"}[i % 3]);
+  }
+  Uf3Force force = NULL;
+  Uf3ImageList *list = NULL;
+  assert_ufp_ok(Uf3ForceCreate(pot, &force));
+  assert_ufp_ok(Uf3ImageListBuild(&cell, JSON_NATOMS, (const double(*)[3])x, Uf3ForceCutoff(force), &list));
+  Uf3Result result = {.f = f};
+  assert_ufp_ok(Uf3ForceCompute(force, JSON_NATOMS, (const double(*)[3])x, species, &list->view, &result));
+  memcpy(w, result.virial, sizeof result.virial);
+  assert_ufp_ok(Uf3ImageListDestroy(&list));
+  assert_ufp_ok(Uf3ForceDestroy(&force));
+  return result.energy;
+}
+
+/* The same energy, forces and virial, bit for bit. */
+static void assert_same_forces(const Uf3Potential *x, const Uf3Potential *y)
+{
+  double fx[JSON_NATOMS][3], fy[JSON_NATOMS][3], wx[3][3], wy[3][3];
+  double ex = json_energy(x, fx, wx), ey = json_energy(y, fy, wy);
+  assert_true(ex == ey);
+  assert_memory_equal(fx, fy, sizeof fx);
+  assert_memory_equal(wx, wy, sizeof wx);
+  double fmax = 0;
+  for (int i = 0; i < JSON_NATOMS; i++)
+    for (int d = 0; d < 3; d++)
+      fmax = fmax > fabs(fx[i][d]) ? fmax : fabs(fx[i][d]);
+  assert_true(fmax > 1e-3); /* not vacuous */
+}
+
+static int file_exists(const char *path)
+{
+  FILE *fp = fopen(path, "rb");
+  if (fp) fclose(fp);
+  return fp != NULL;
+}
+
+/* Check the file as Python's json module and uf3's key decoding see it:
+ * required keys, one-body entries, every pair and trio with coefficients
+ * matching its knots, "knots" == "knots_map".  Skipped without a Python. */
+static void python_check(const char *json_path, int degree, int one_body)
+{
+  const char *python = getenv("UFP_PYTHON");
+  if (!python || !python[0] || !file_exists(python)) return;
+  static const char *const script =
+      "import json, sys\n"
+      "m = json.load(open(sys.argv[1]))\n"
+      "deg, one = int(sys.argv[2]), int(sys.argv[3])\n"
+      "for k in ('element_list', 'degree', 'coefficients', 'knots', 'knots_map', 'leading_trim',\n"
+      "          'trailing_trim', 'offset_1b', 'knot_strategy'):\n"
+      "    assert k in m, k\n"
+      "assert m['degree'] == deg and m['offset_1b'] == bool(one)\n"
+      "assert m['knot_strategy'] in ('linear', 'lammps', 'geometric', 'inverse')\n"
+      "assert m['knots'] == m['knots_map']\n"
+      "els = m['element_list']\n"
+      "c, kn = m['coefficients'], m['knots']\n"
+      "for e in els:\n"
+      "    assert (e in c) == bool(one), e\n"
+      "    if one: assert isinstance(c[e], float)\n"
+      "npair = ntrio = 0\n"
+      "for key, v in c.items():\n"
+      "    t = tuple(key.split('-'))\n"
+      "    assert all(e in els for e in t), key\n"
+      "    if len(t) == 2:\n"
+      "        npair += 1\n"
+      "        assert len(v) == len(kn[key]) - 4, key\n"
+      "    elif len(t) == 3:\n"
+      "        ntrio += 1\n"
+      "        k = kn[key]\n"
+      "        assert len(k) == 3 and len(v) == len(k[0]) - 4, key\n"
+      "        assert all(len(r) == len(k[1]) - 4 for r in v), key\n"
+      "        assert all(len(x) == len(k[2]) - 4 for r in v for x in r), key\n"
+      "n = len(els)\n"
+      "assert npair == n * (n + 1) // 2 and ntrio == (n * n * (n + 1) // 2 if deg == 3 else 0)\n"
+      "for t in ('leading_trim', 'trailing_trim'):\n"
+      "    assert isinstance(m[t], int) or set(m[t]) <= {'2', '3'}, t\n";
+  char script_path[4096], command[3 * 4096];
+  snprintf(script_path, sizeof script_path, "%s", ufp_test_write_tmp("uf3_json_check.py", script));
+  snprintf(command, sizeof command, "'%s' '%s' '%s' %d %d", python, script_path, json_path, degree, one_body);
+  assert_int_equal(system(command), 0);
+}
+
+static void test_json_write(void **state)
+{
+  (void)state;
+  Uf3Potential *pot = lps_for_json(0, NULL), *back = NULL;
+  int li = idx(pot, "Li"), p = idx(pot, "P"), s = idx(pot, "S");
+  char path[4096];
+  snprintf(path, sizeof path, "%s", ufp_test_tmp("uf3_lps.json"));
+  assert_ufp_ok(Uf3PotentialWriteJson(MPI_COMM_WORLD, path, 0, pot));
+  python_check(path, 3, 1);
+  assert_ufp_ok(Uf3PotentialRead(path, 0, NULL, &back));
+  assert_same_potential(pot, back);
+  assert_int_equal(back->has_one_body, 1);
+  for (int a = 0; a < 3; a++)
+    assert_true(back->one_body[a] == pot->one_body[a]);
+  assert_true(back->one_body[li] == -1.5 && back->one_body[p] == -5.25 && back->one_body[s] == -3.125);
+  /* The asymmetric grid comes back as written, in both neighbour orders. */
+  assert_true(c3(back, li, p, s, 0, 1, 0) == c3(pot, li, p, s, 0, 1, 0));
+  assert_true(c3(back, li, p, s, 1, 0, 0) == c3(pot, li, p, s, 1, 0, 0));
+  assert_true(c3(back, li, p, s, 0, 1, 0) != c3(back, li, p, s, 1, 0, 0));
+  assert_true(c3(back, li, s, p, 1, 0, 0) == c3(pot, li, p, s, 0, 1, 0));
+  assert_same_forces(pot, back);
+
+  /* The one-body energies are the only difference to a LAMMPS round trip. */
+  char lammps[4096];
+  snprintf(lammps, sizeof lammps, "%s", ufp_test_tmp("uf3_lps_json.uf3"));
+  assert_ufp_ok(Uf3PotentialWrite(MPI_COMM_WORLD, lammps, 0, pot));
+  Uf3Potential *no1b = NULL;
+  assert_ufp_ok(Uf3PotentialRead(lammps, 0, NULL, &no1b));
+  assert_int_equal(no1b->has_one_body, 0);
+  double f[JSON_NATOMS][3], w[3][3];
+  assert_close(json_energy(back, f, w) - json_energy(no1b, f, w), 9 * (-1.5 - 5.25 - 3.125), 1e-9);
+  assert_ufp_ok(Uf3PotentialDestroy(&no1b));
+
+  /* What the file says. */
+  UfpJson *root = NULL;
+  assert_ufp_ok(UfpJsonParseFile(path, &root));
+  assert_close(UfpJsonGet(root, "degree")->number, 3, 0);
+  assert_int_equal(UfpJsonGet(root, "offset_1b")->type, UFP_JSON_TRUE);
+  assert_string_equal(UfpJsonGet(root, "knot_strategy")->string, "linear");
+  assert_int_equal(UfpJsonGet(root, "leading_trim")->type, UFP_JSON_NUMBER);
+  const UfpJson *coeffs = UfpJsonGet(root, "coefficients");
+  assert_int_equal(coeffs->n, 3 + 6 + 18);
+  assert_non_null(UfpJsonGet(coeffs, "Li-P-S"));
+  assert_null(UfpJsonGet(coeffs, "Li-S-P"));
+  assert_non_null(UfpJsonGet(UfpJsonGet(root, "knots_map"), "Li-P-S"));
+  assert_ufp_ok(UfpJsonDestroy(&root));
+
+  /* A complete output is not overwritten without the flag. */
+  assert_ufp_fails(Uf3PotentialWriteJson(MPI_COMM_WORLD, path, 0, pot), UFP_ERR_IO, "already exists");
+  assert_ufp_ok(Uf3PotentialWriteJson(MPI_COMM_WORLD, path, 1, pot));
+  assert_ufp_ok(Uf3PotentialDestroy(&back));
+
+  /* Different trims for 2- and 3-body (uf3's defaults) become objects. */
+  int nel = pot->nelements;
+  for (int i = 0; i < nel * nel * nel; i++)
+    pot->triplet[i].leading_trim = 3;
+  snprintf(path, sizeof path, "%s", ufp_test_tmp("uf3_lps_trims.json"));
+  assert_ufp_ok(Uf3PotentialWriteJson(MPI_COMM_WORLD, path, 0, pot));
+  python_check(path, 3, 1);
+  assert_ufp_ok(UfpJsonParseFile(path, &root));
+  const UfpJson *lead = UfpJsonGet(root, "leading_trim");
+  assert_int_equal(lead->type, UFP_JSON_OBJECT);
+  assert_close(UfpJsonGet(lead, "2")->number, 0, 0);
+  assert_close(UfpJsonGet(lead, "3")->number, 3, 0);
+  assert_int_equal(UfpJsonGet(root, "trailing_trim")->type, UFP_JSON_NUMBER);
+  assert_ufp_ok(UfpJsonDestroy(&root));
+  assert_ufp_ok(Uf3PotentialRead(path, 0, NULL, &back));
+  assert_same_potential(pot, back);
+  assert_ufp_ok(Uf3PotentialDestroy(&back));
+
+  /* Trims that differ within one body order cannot be written. */
+  char partial[4096 + 16];
+  snprintf(path, sizeof path, "%s", ufp_test_tmp("uf3_lps_bad_trims.json"));
+  snprintf(partial, sizeof partial, "%s.partial", path);
+  pot->triplet[(li * nel + p) * nel + s].trailing_trim = 2;
+  pot->triplet[(li * nel + s) * nel + p].trailing_trim = 2;
+  assert_ufp_fails(Uf3PotentialWriteJson(MPI_COMM_WORLD, path, 0, pot), UFP_ERR_INPUT,
+                   "3-body trims differ between Li-Li-Li (leading 3, trailing 3) and Li-P-S (leading 3, "
+                   "trailing 2)");
+  assert_false(file_exists(path) || file_exists(partial));
+  pot->pair[p * nel + s].leading_trim = pot->pair[s * nel + p].leading_trim = 1;
+  assert_ufp_fails(Uf3PotentialWriteJson(MPI_COMM_WORLD, path, 0, pot), UFP_ERR_INPUT,
+                   "2-body trims differ between Li-Li (leading 0, trailing 3) and P-S (leading 1");
+  assert_false(file_exists(path) || file_exists(partial));
+  assert_ufp_ok(Uf3PotentialDestroy(&pot));
+}
+
+/* Elements not in atomic-number order: trio keys still name the neighbours
+ * as uf3 sorts them (it would move a grid to the sorted key without
+ * exchanging its axes), and the read-back potential is the same. */
+static void test_json_write_element_order(void **state)
+{
+  (void)state;
+  const char *map[] = {"S", "P", "Li"};
+  Uf3Potential *pot = lps_for_json(3, map), *back = NULL;
+  char path[4096];
+  snprintf(path, sizeof path, "%s", ufp_test_tmp("uf3_spli.json"));
+  assert_ufp_ok(Uf3PotentialWriteJson(MPI_COMM_WORLD, path, 0, pot));
+  python_check(path, 3, 1);
+  UfpJson *root = NULL;
+  assert_ufp_ok(UfpJsonParseFile(path, &root));
+  const UfpJson *el = UfpJsonGet(root, "element_list");
+  assert_string_equal(el->items[0].string, "S");
+  assert_string_equal(el->items[2].string, "Li");
+  const UfpJson *coeffs = UfpJsonGet(root, "coefficients");
+  const char *present[] = {"S-Li-P", "P-Li-S", "Li-P-S", "S-P", "Li-Li-Li"};
+  const char *absent[] = {"S-P-Li", "P-S-Li", "Li-S-P"};
+  for (int i = 0; i < 5; i++)
+    assert_non_null(UfpJsonGet(coeffs, present[i]));
+  for (int i = 0; i < 3; i++)
+    assert_null(UfpJsonGet(coeffs, absent[i]));
+  assert_ufp_ok(UfpJsonDestroy(&root));
+  assert_ufp_ok(Uf3PotentialRead(path, 0, NULL, &back));
+  assert_string_equal(back->elements[0], "S");
+  assert_same_potential(pot, back);
+  assert_true(back->one_body[2] == -1.5);
+  assert_same_forces(pot, back);
+  assert_ufp_ok(Uf3PotentialDestroy(&back));
+  assert_ufp_ok(Uf3PotentialDestroy(&pot));
+}
+
+static void test_json_write_two_body(void **state)
+{
+  (void)state;
+  Uf3Potential *pot = ufp_test_lps_potential(0), *back = NULL;
+  char path[4096];
+  snprintf(path, sizeof path, "%s", ufp_test_tmp("uf3_2b.json"));
+  assert_ufp_ok(Uf3PotentialWriteJson(MPI_COMM_WORLD, path, 0, pot));
+  python_check(path, 2, 0);
+  UfpJson *root = NULL;
+  assert_ufp_ok(UfpJsonParseFile(path, &root));
+  assert_close(UfpJsonGet(root, "degree")->number, 2, 0);
+  assert_int_equal(UfpJsonGet(root, "offset_1b")->type, UFP_JSON_FALSE);
+  assert_int_equal(UfpJsonGet(root, "coefficients")->n, 6);
+  assert_ufp_ok(UfpJsonDestroy(&root));
+  assert_ufp_ok(Uf3PotentialRead(path, 0, NULL, &back));
+  assert_same_potential(pot, back);
+  assert_int_equal(back->has_one_body, 0);
+  assert_int_equal(back->has_3body, 0);
+  assert_same_forces(pot, back);
+  assert_ufp_ok(Uf3PotentialDestroy(&back));
+  assert_ufp_ok(Uf3PotentialDestroy(&pot));
+}
+
+static void test_json_write_errors(void **state)
+{
+  (void)state;
+  Uf3Potential *pot = ufp_test_lps_potential(0);
+  char dir[4096], path[4096 + 32], partial[4096 + 48];
+  snprintf(dir, sizeof dir, "%s", ufp_test_tmp("uf3_no_such_dir"));
+  snprintf(path, sizeof path, "%s/model.json", dir);
+  snprintf(partial, sizeof partial, "%s.partial", path);
+  /* Only rank 0 writes (and has the message); the others learn its code. */
+  const char *why = UfpCommRank(MPI_COMM_WORLD) == 0 ? "cannot open" : "rank 0 failed";
+  assert_ufp_fails(Uf3PotentialWriteJson(MPI_COMM_WORLD, path, 0, pot), UFP_ERR_IO, why);
+  assert_false(file_exists(path) || file_exists(partial));
+  assert_ufp_ok(Uf3PotentialDestroy(&pot));
+
+  /* '-' joins the symbols of interaction keys. */
+  const char names[2][UFP_LABEL_MAX] = {"Li-6", "Li-7"};
+  assert_ufp_ok(Uf3PotentialCreate(2, names, &pot));
+  double k[9] = {1, 1, 1, 1, 2, 3, 3, 3, 3}, c[5] = {1, 2, 3, 0, 0};
+  Uf3Spline1D s = {.nknots = 9, .knots = k, .coeff = c, .trailing_trim = 3};
+  for (int a = 0; a < 2; a++)
+    for (int b = a; b < 2; b++)
+      assert_ufp_ok(Uf3PotentialSetPair(pot, a, b, &s));
+  snprintf(path, sizeof path, "%s", ufp_test_tmp("uf3_dash.json"));
+  assert_ufp_fails(Uf3PotentialWriteJson(MPI_COMM_WORLD, path, 0, pot), UFP_ERR_INPUT,
+                   "element name 'Li-6' contains '-'");
+  assert_false(file_exists(path));
+  assert_ufp_ok(Uf3PotentialDestroy(&pot));
+
+  /* An incomplete potential is refused before anything is written. */
+  const char ab[2][UFP_LABEL_MAX] = {"A", "B"};
+  assert_ufp_ok(Uf3PotentialCreate(2, ab, &pot));
+  assert_ufp_ok(Uf3PotentialSetPair(pot, 0, 0, &s));
+  assert_ufp_fails(Uf3PotentialWriteJson(MPI_COMM_WORLD, path, 0, pot), UFP_ERR_INPUT,
+                   "missing 2-body interaction A-B");
+  assert_false(file_exists(path));
+  assert_ufp_ok(Uf3PotentialDestroy(&pot));
+}
+
 int main(int argc, char **argv)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_model),       cmocka_unit_test(test_json_parser),
-      cmocka_unit_test(test_small_files), cmocka_unit_test(test_bad_input),
-      cmocka_unit_test(test_bad_json),    cmocka_unit_test(test_nb),
-      cmocka_unit_test(test_lips),        cmocka_unit_test(test_old_format),
-      cmocka_unit_test(test_json_model),  cmocka_unit_test(test_json_vs_old),
+      cmocka_unit_test(test_model),
+      cmocka_unit_test(test_json_parser),
+      cmocka_unit_test(test_small_files),
+      cmocka_unit_test(test_bad_input),
+      cmocka_unit_test(test_bad_json),
+      cmocka_unit_test(test_nb),
+      cmocka_unit_test(test_lips),
+      cmocka_unit_test(test_old_format),
+      cmocka_unit_test(test_json_model),
+      cmocka_unit_test(test_json_vs_old),
+      cmocka_unit_test(test_json_write),
+      cmocka_unit_test(test_json_write_element_order),
+      cmocka_unit_test(test_json_write_two_body),
+      cmocka_unit_test(test_json_write_errors),
   };
   return UFP_TEST_MAIN("uf3_file", tests);
 }
