@@ -57,7 +57,7 @@ typedef struct {
   char output[UFP_PATH_MAX], single_output[UFP_PATH_MAX], checkpoint[UFP_PATH_MAX], schedule[1024];
   char final_output[UFP_PATH_MAX];
   long frame, steps, traj_every, thermo_every, checkpoint_every, drift_every, seed, crash_at_step;
-  double replicate[3], dt, temperature, velocity_temperature, tau, skin;
+  double replicate[3], dt, temperature, velocity_temperature, tau, skin, density;
   int thermostat, restart, overwrite, traj_velocities, traj_forces;
 } Settings;
 
@@ -93,6 +93,9 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
                         &s->frame));
   UfpCall(UfpOptionsRealArray(o, "-md_replicate", "supercell repetitions along a,b,c", "", "MDSetReplicate",
                               s->replicate, &nrep, NULL));
+  UfpCall(UfpOptionsReal(o, "-md_density", "scale the (replicated) input cell isotropically to this mass density "
+                                           "(0: keep it)",
+                         "g/cm^3", "MDSetDensity", &s->density));
   UfpCall(UfpOptionsString(o, "-md_potential", "UF3 potential (LAMMPS uf3 file, uf3 JSON, or old-format files "
                                                "separated by commas)",
                            "MDSetPotential", s->potential, sizeof s->potential, NULL));
@@ -148,6 +151,7 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
   for (int a = 0; a < 3; a++)
     UfpCheck(s->replicate[a] >= 1 && s->replicate[a] == floor(s->replicate[a]), UFP_ERR_USAGE,
              "-md_replicate values must be positive integers");
+  UfpCheck(s->density >= 0 && isfinite(s->density), UFP_ERR_USAGE, "-md_density must be >= 0 g/cm^3");
   UfpCheck(s->steps >= 0, UFP_ERR_USAGE, "-md_steps must not be negative");
   UfpCheck(s->dt > 0, UFP_ERR_USAGE, "-md_timestep must be positive (got %g ps)", s->dt);
   UfpCheck(s->tau > 0, UFP_ERR_USAGE, "-md_tau must be positive (got %g ps)", s->tau);
@@ -583,6 +587,35 @@ static UfpErrorCode run_md(MPI_Comm comm, const Settings *set, const Uf3Potentia
   return UFP_SUCCESS;
 }
 
+/* Isotropic scaling of cell and positions to a mass density (fractional
+ * coordinates kept): rho = sum m / V. */
+static UfpErrorCode scale_to_density(MPI_Comm comm, const Settings *set, const Uf3Potential *pot,
+                                     const double *type_mass, UfpStructure *s)
+{
+  int *type = NULL;
+  UfpCall(UfpCalloc(s->natoms, &type));
+  UfpErrorCode ierr = map_species(set, pot, s, (int)set->frame, type);
+  double mass = 0.0;
+  for (int i = 0; i < s->natoms && !ierr; i++)
+    mass += type_mass[type[i]];
+  UfpFree(&type);
+  UfpCall(ierr);
+  const double(*h)[3] = s->lattice;
+  double volume = fabs(h[0][0] * (h[1][1] * h[2][2] - h[1][2] * h[2][1]) -
+                       h[0][1] * (h[1][0] * h[2][2] - h[1][2] * h[2][0]) +
+                       h[0][2] * (h[1][0] * h[2][1] - h[1][1] * h[2][0]));
+  double rho = mass * UFP_AMU_KG * 1e3 / (volume * 1e-24); /* g/cm^3 */
+  double f = cbrt(rho / set->density);
+  for (int a = 0; a < 3; a++)
+    for (int k = 0; k < 3; k++)
+      s->lattice[a][k] *= f;
+  for (int i = 0; i < s->natoms; i++)
+    for (int k = 0; k < 3; k++)
+      s->x[i][k] *= f;
+  UfpInfo(comm, "ufp-md: cell scaled by %.6f from %.4f to %.4f g/cm^3\n", f, rho, set->density);
+  return UFP_SUCCESS;
+}
+
 static UfpErrorCode run(MPI_Comm comm)
 {
   Settings set;
@@ -606,6 +639,7 @@ static UfpErrorCode run(MPI_Comm comm)
     UfpStructure *s = frames[set.frame], *super = NULL;
     int rep[3] = {(int)set.replicate[0], (int)set.replicate[1], (int)set.replicate[2]};
     UfpCall(UfpStructureReplicate(s, rep, &super));
+    if (set.density > 0) UfpCall(scale_to_density(comm, &set, pot, type_mass, super));
     char *options = NULL;
     UfpCall(UfpOptionsGetAll(&options));
     UfpErrorCode code = run_md(comm, &set, pot, type_mass, super, options);
