@@ -8,9 +8,10 @@
 #   1. the NMR-parameter table of the bundled CP2K EFG labels
 #      (efg/data/lps_cp2k_efg_train.extxyz): V_zz, C_Q, eta and omega_Q of
 #      every 7Li nucleus, with the field along z;
-#   2. a 2 ps ufp-md smoke run of beta-Li3PS4 3x2x2 (384 atoms) at 300 K with
-#      the bundled synthetic test potential (md/data/uf3/lps_test.uf3, smooth
-#      but NOT a physical LPS model: the trained one comes with train-ufp).
+#   2. 5 ps of ufp-md at 300 K with the bundled LPS potential
+#      (md/data/uf3/lps_ufp.uf3, trained by jobs/train-lps.sh) for
+#      beta-Li3PS4 3x2x2 (384 atoms) and the bundled amorphous cell
+#      (md/data/amorphous_Li3PS4_576.extxyz, 576 atoms, jobs/amorphous-lps.sh).
 # EFG prediction and the correlation analysis are added as they land.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -27,12 +28,19 @@ echo "== 7Li NMR parameters of the bundled CP2K EFG labels (PBE, GAPW, 16-32 ato
 $mpi "$build/efg/efg-nmr" -efg_input "$here/efg/data/lps_cp2k_efg_train.extxyz" \
   -nmr_species Li -nmr_field 0,0,1 -nmr_output "$out/lps_li7_nmr.csv" -overwrite
 echo
-echo "== ufp-md smoke run: beta-Li3PS4 3x2x2 (384 atoms), Langevin 300 K, 2 ps at 1 fs, synthetic test potential"
-$mpi "$build/md/ufp-md" -md_structure "$here/md/data/beta_Li3PS4_Pnma_ordered.extxyz" -md_replicate 3,2,2 \
-  -md_potential "$here/md/data/uf3/lps_test.uf3" -md_steps 2000 -md_timestep 0.001 -md_thermostat langevin \
-  -md_tau 0.02 -md_temperature 300 -md_thermo_every 500 -md_traj_every 100 -md_output "$out/beta_smoke.h5md" \
-  -overwrite
-echo
-echo "Written: $out/lps_li7_nmr.csv, $out/beta_smoke.h5md"
-echo "Not yet part of this job: the trained LPS potential (train-ufp), ML-EFG prediction"
-echo "(efg-predict), ACF fits and hop analysis (acf-fit).  See README.md."
+for phase in beta amorphous; do
+  if [ $phase = beta ]; then
+    structure="$here/md/data/beta_Li3PS4_Pnma_ordered.extxyz"; rep=3,2,2; what="beta-Li3PS4 3x2x2 (384 atoms)"
+  else
+    structure="$here/md/data/amorphous_Li3PS4_576.extxyz"; rep=1,1,1; what="amorphous Li3PS4 (576 atoms)"
+  fi
+  echo "== ufp-md: $what, Bussi 300 K, 5 ps at 1 fs, bundled LPS potential"
+  $mpi "$build/md/ufp-md" -md_structure "$structure" -md_replicate $rep \
+    -md_potential "$here/md/data/uf3/lps_ufp.uf3" -md_steps 5000 -md_timestep 0.001 -md_thermostat bussi \
+    -md_tau 0.1 -md_temperature 300 -md_seed 300 -md_thermo_every 1000 -md_traj_every 100 \
+    -md_output "$out/${phase}_300K.h5md" -overwrite
+  echo
+done
+echo "Written: $out/lps_li7_nmr.csv, $out/beta_300K.h5md, $out/amorphous_300K.h5md"
+echo "Not yet part of this job: ML-EFG prediction (efg-predict), ACF fits and hop analysis"
+echo "(acf-fit).  See README.md."

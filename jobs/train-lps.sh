@@ -34,7 +34,7 @@ done
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OPENBLAS_NUM_THREADS=1
 a=$dft/lps_aau_dpgen
 g=$dft/lps_gigli2024_sample
-mpiexec -n "$ranks" --oversubscribe "$build/md/train-ufp" \
+mpiexec -n "$ranks" --oversubscribe ${UFP_TRAIN_WRAPPER:-} "$build/md/train-ufp" \
   -data "$a/beta_Li3PS4_3000K_64at.extxyz,$a/gamma_Li3PS4_3000K_128at.extxyz,$a/glass_Li91P35S129_a_255at.extxyz,$a/glass_Li91P35S129_b_255at.extxyz,$g/train.xyz,$g/val.xyz,$g/test.xyz" \
   -data_dataset aau,aau,aau,aau,gigli,gigli,gigli \
   -data_role split,split,split,split,train,validation,test \

@@ -11,9 +11,10 @@
  *
  * The pipeline: read and de-duplicate the data, split it (fit_data.h); pick
  * the basis (uf3_fit_basis.h; r_min defaults to the closest approach of
- * each pair in the data minus a margin); stream the design rows into the
- * normal equations over the MPI ranks and solve them with ScaLAPACK
- * (uf3_fit.h); predict every frame with the MD force loop and report
+ * each pair in the data minus a margin, and in that margin the penalties
+ * pull the pair terms towards ZBL repulsion, pair_prior.h); stream the
+ * design rows into the normal equations over the MPI ranks and solve them
+ * with ScaLAPACK (uf3_fit.h); predict every frame with the MD force loop and report
  * (fit_report.h).  Options that take one value per interaction accept a
  * default and overrides: "-basis_r_max_2b 5.5,Li-Li=6.0".
  */
@@ -28,6 +29,7 @@
 #include "fit_report.h"
 #include "neighbor.h"
 #include "options.h"
+#include "pair_prior.h"
 #include "parallel.h"
 #include "safe_output.h"
 #include "uf3_features.h"
@@ -48,12 +50,13 @@ static const char help[] =
 
 static const char *const role_choices[] = {"train", "validation", "test", "split"};
 static const char *const energy_choices[] = {"reference", "offset", "none"};
+static const char *const prior_choices[] = {"none", "zbl"}; /* Uf3PairPrior order */
 
 typedef struct {
   char data[8192], datasets[4096], roles[1024], weights[1024], energy[2048], elements[256];
   char energy_key[64], forces_key[64], weight_key[64];
   double validation_fraction, test_fraction;
-  long seed, kfold, degree, lead, trail;
+  long seed, kfold, degree, lead, lead3, trail;
   char r_min_2b[1024], r_max_2b[1024], res_2b[1024], r_min_3b[1024], r_max_3b[1024], res_3b[1024],
       res_3b_jk[1024];
   double r_min_margin;
@@ -69,7 +72,9 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
   s->seed = 1;
   s->degree = 3;
   s->trail = 3;
-  s->r_min_margin = 0.25;
+  s->r_min_margin = 0.5;
+  s->fit.prior_2b = UF3_PRIOR_ZBL;
+  s->fit.coverage = 1e-8;
   snprintf(s->r_max_2b, sizeof s->r_max_2b, "5.5");
   snprintf(s->res_2b, sizeof s->res_2b, "20");
   snprintf(s->r_max_3b, sizeof s->r_max_3b, "4.0");
@@ -122,14 +127,16 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
   UfpCall(UfpOptionsString(o, "-basis_r_min_2b", "first pair knot, Å: default and A-B=value overrides (default: "
                                                  "closest approach in the data minus the margin)",
                            "FitSetPairRMin", s->r_min_2b, sizeof s->r_min_2b, NULL));
-  UfpCall(UfpOptionsReal(o, "-basis_r_min_margin", "margin below the closest approach for automatic r_min", "Å",
-                         "FitSetRMinMargin", &s->r_min_margin));
+  UfpCall(UfpOptionsReal(o, "-basis_r_min_margin", "margin below the closest approach for automatic pair r_min",
+                         "Å", "FitSetRMinMargin", &s->r_min_margin));
   UfpCall(UfpOptionsString(o, "-basis_r_max_2b", "pair cutoff, Å (default, A-B=value)", "FitSetPairRMax",
                            s->r_max_2b, sizeof s->r_max_2b, NULL));
   UfpCall(UfpOptionsString(o, "-basis_resolution_2b", "pair knot intervals (default, A-B=value)",
                            "FitSetPairResolution", s->res_2b, sizeof s->res_2b, NULL));
   UfpCall(UfpOptionsString(o, "-basis_r_min_3b", "first 3-body knot, Å (default, A-B-C=value; default: the "
-                                                 "smallest pair r_min of the triplet)",
+                                                 "smallest pair r_min of the triplet, so that MD stops at a pair's "
+                                                 "first knot before any pair reaches the step where a 3-body term "
+                                                 "begins)",
                            "FitSetTripletRMin", s->r_min_3b, sizeof s->r_min_3b, NULL));
   UfpCall(UfpOptionsString(o, "-basis_r_max_3b", "3-body r_ij = r_ik cutoff, Å; r_jk reaches twice it (default, "
                                                  "A-B-C=value)",
@@ -140,6 +147,9 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
                            "FitSetTripletResolutionJK", s->res_3b_jk, sizeof s->res_3b_jk, NULL));
   UfpCall(UfpOptionsInt(o, "-basis_leading_trim", "leading coefficients fixed at zero", "", "FitSetLeadingTrim",
                         &s->lead));
+  UfpCall(UfpOptionsInt(o, "-basis_leading_trim_3b", "3-body leading coefficients fixed at zero in every dimension "
+                                                     "(3: the term fades in smoothly at r_min)",
+                        "", "FitSetLeadingTrim3B", &s->lead3));
   UfpCall(UfpOptionsInt(o, "-basis_trailing_trim", "trailing coefficients fixed at zero (3: V, V', V'' vanish at "
                                                    "the cutoff; LAMMPS needs 3)",
                         "", "FitSetTrailingTrim", &s->trail));
@@ -149,6 +159,12 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
                          "FitSetForceWeight", &s->fit.force_weight));
   UfpCall(UfpOptionsReal(o, "-fit_virial_weight", "weight of the mean squared virial error (0: not fitted)",
                          "(eV/atom)^-2", "FitSetVirialWeight", &s->fit.virial_weight));
+  UfpCall(UfpOptionsChoice(o, "-fit_prior_2b", "pair prior the penalties pull towards where data are missing "
+                                                "(zbl: screened nuclear repulsion; none: zero)",
+                           "FitSetPairPrior", prior_choices, 2, &s->fit.prior_2b));
+  UfpCall(UfpOptionsReal(o, "-fit_coverage", "pin coefficients whose data curvature is below this fraction of "
+                                             "their block's largest to the prior (0: off)",
+                         "", "FitSetCoverage", &s->fit.coverage));
   UfpCall(UfpOptionsReal(o, "-fit_ridge_1b", "ridge on one-body corrections", "", "FitSetRidge1B", &s->fit.ridge[0]));
   UfpCall(UfpOptionsReal(o, "-fit_ridge_2b", "ridge on pair coefficients", "", "FitSetRidge2B", &s->fit.ridge[1]));
   UfpCall(UfpOptionsReal(o, "-fit_ridge_3b", "ridge on triplet coefficients", "", "FitSetRidge3B", &s->fit.ridge[2]));
@@ -261,7 +277,8 @@ static UfpErrorCode make_basis(MPI_Comm comm, const Settings *set, const FitData
 {
   int nel = data->nelements, n2 = nel * nel, n3 = nel * nel * nel;
   Uf3FitBasisSpec spec = {.nelements = nel, .elements = data->elements, .degree = (int)set->degree,
-                          .leading_trim = (int)set->lead, .trailing_trim = (int)set->trail};
+                          .leading_trim = (int)set->lead, .trailing_trim = (int)set->trail,
+                          .leading_trim_3b = (int)set->lead3};
   double *v2, *v3, *dmin;
   int *given2, *given3;
   UfpCall(UfpCalloc(n2, &spec.pair));
@@ -467,10 +484,11 @@ static UfpErrorCode run(MPI_Comm comm)
   UfpSpdInfo info;
   UfpCall(Uf3FitSolve(fit, -1, u, &info));
   double t3 = seconds();
-  UfpInfo(comm, "train-ufp: solved by %s (reciprocal condition %.2e%s); read %.1f s, normal equations %.1f s, "
-                "solve %.1f s\n",
+  UfpInfo(comm, "train-ufp: solved by %s (reciprocal condition %.2e%s); %d of %d coefficients pinned to the prior "
+                "for lack of data; read %.1f s, normal equations %.1f s, solve %.1f s\n",
           info.method == UFP_SPD_CHOLESKY ? "Cholesky" : "eigen-decomposition", info.rcond,
-          info.method == UFP_SPD_EIGEN ? ", small eigenvalues dropped" : "", t1 - t0, t2 - t1, t3 - t2);
+          info.method == UFP_SPD_EIGEN ? ", small eigenvalues dropped" : "", Uf3FitPinned(fit), ncols, t1 - t0,
+          t2 - t1, t3 - t2);
   Uf3Potential *pot = NULL;
   UfpCall(Uf3FitPotential(fit, u, &pot));
   FitReport *rep = NULL;

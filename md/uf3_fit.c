@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "pair_prior.h"
 #include "parallel.h"
 #include "uf3_features.h"
 
@@ -19,12 +20,40 @@ struct Uf3Fit_ {
   int *owner;             /* [frame] rank */
   /* Normalisers of the means: total training weight per kind and fold. */
   double *sum_energy, *sum_force, *sum_virial; /* [fold] */
+  double *prior;          /* [basis->ncols] c0 of the penalties (pair_prior.h) */
+  int npinned;            /* columns pinned to the prior by the last solve */
   UfpNormalEq ne;
   UfpSpdSolver solver;
 };
 
 int Uf3FitColumns(const Uf3Fit fit) { return fit->ncols; }
 int Uf3FitOwner(const Uf3Fit fit, int k) { return fit->owner[k]; }
+int Uf3FitPinned(const Uf3Fit fit) { return fit->npinned; }
+
+/* Pin the columns the data barely reach to the prior: a column whose data
+ * curvature a_ii is below coverage times the largest of its block gets
+ * a penalty of that largest a_ii on (c_i - c0_i), which outweighs its data
+ * and its neighbours' smoothness.  Returns the number pinned. */
+static int pin_uncovered(const Uf3Fit fit, int n, double *a, double *b)
+{
+  const Uf3FitBasis *basis = fit->basis;
+  int pinned = 0;
+  if (!(fit->settings.coverage > 0.0)) return 0;
+  for (int k = 0; k < basis->nblocks; k++) {
+    const Uf3FitBlock *blk = &basis->blocks[k];
+    double top = 0.0;
+    for (int c = blk->offset; c < blk->offset + blk->ncols; c++)
+      top = fmax(top, a[(size_t)c * n + c]);
+    if (!(top > 0.0)) continue; /* no data at all: the penalties decide */
+    for (int c = blk->offset; c < blk->offset + blk->ncols; c++)
+      if (a[(size_t)c * n + c] < fit->settings.coverage * top) {
+        a[(size_t)c * n + c] += top;
+        b[c] += top * fit->prior[c];
+        pinned++;
+      }
+  }
+  return pinned;
+}
 
 static int uses_energy(const Uf3Fit fit, const FitFrame *f)
 {
@@ -59,6 +88,8 @@ UfpErrorCode Uf3FitCreate(MPI_Comm comm, const Uf3FitBasis *basis, FitData *data
     }
   }
   fit->nsets = settings->kfold > 1 ? settings->kfold : 1;
+  UfpCall(UfpCalloc(basis->ncols, &fit->prior));
+  UfpCall(PairPriorCoefficients(basis, settings->prior_2b, fit->prior));
 
   /* Deal the training frames: largest first to the least loaded rank. */
   int size = UfpCommSize(comm);
@@ -108,6 +139,7 @@ UfpErrorCode Uf3FitDestroy(Uf3Fit *fit_ptr)
   UfpNormalEqDestroy(&fit->ne);
   UfpSpdSolverDestroy(&fit->solver);
   UfpFree(&fit->owner);
+  UfpFree(&fit->prior);
   UfpFree(&fit->sum_energy);
   UfpFree(&fit->sum_force);
   UfpFree(&fit->sum_virial);
@@ -297,7 +329,9 @@ UfpErrorCode Uf3FitSolve(Uf3Fit fit, int fold, double *solution, UfpSpdInfo *inf
   UfpErrorCode ierr = UfpCalloc(n, &b);
   if (!ierr) ierr = assemble(fit, fold, a, b, &yy);
   if (!ierr) {
-    Uf3FitBasisAddRegularisation(fit->basis, fit->settings.ridge, fit->settings.curvature, n, a);
+    fit->npinned = pin_uncovered(fit, n, a, b);
+    Uf3FitBasisAddRegularisation(fit->basis, fit->settings.ridge, fit->settings.curvature, n, a,
+                                 fit->settings.prior_2b != UF3_PRIOR_NONE ? fit->prior : NULL, b);
     for (int c = fit->basis->ncols; c < n; c++)
       a[(size_t)c * n + c] += fit->settings.offset_ridge;
     /* The penalty went into the upper triangle; mirror it. */

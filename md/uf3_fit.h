@@ -8,7 +8,15 @@
  *   L(u) = w_E  mean_s [ (E_s(u) - E_s) / n_s ]^2              (eV/atom)^2
  *        + w_F  mean_{s,i,a} [ F_{s,ia}(u) - F_{s,ia} ]^2        (eV/Å)^2
  *        + w_W  mean_{s,ab} [ (W_{s,ab}(u) - W_{s,ab}) / n_s ]^2 (eV/atom)^2
- *        + ridge and curvature penalties (uf3_fit_basis.h)
+ *        + ridge and curvature penalties on u - u0 (uf3_fit_basis.h), u0 the
+ *          B-spline image of a repulsive pair prior or zero (pair_prior.h)
+ *
+ * Coverage: a column the data barely reach (its diagonal of the data's
+ * normal matrix below `coverage` times the largest in its block, e.g. a
+ * 3-body coefficient whose support lies below every distance in the data)
+ * is pinned to its prior value (zero for triplets, ZBL for pairs) instead
+ * of being extrapolated by the smoothness penalty, which can put deep,
+ * unphysical wells where MD has never been checked against DFT.
  *
  * Each frame's energy is taken relative to its dataset's composition
  * baseline (fit_data.h); frames of an "offset" dataset add their own
@@ -43,6 +51,8 @@ typedef struct {
   double offset_ridge;            /* on dataset offsets, (eV/atom)^-2 ... as ridge[0] */
   double rcond_min;               /* below this, the eigen fallback */
   int kfold;                      /* 0 or 1: none */
+  int prior_2b;                   /* Uf3PairPrior: penalties centred on it (pair_prior.h) */
+  double coverage;                /* pin columns with less relative data curvature (0: off) */
 } Uf3FitSettings;
 
 typedef struct Uf3Fit_ *Uf3Fit;
@@ -57,6 +67,8 @@ UfpErrorCode Uf3FitAccumulate(Uf3Fit fit, int progress);
  * frames).  solution: Uf3FitColumns values, identical on every rank. */
 UfpErrorCode Uf3FitSolve(Uf3Fit fit, int fold, double *solution, UfpSpdInfo *info);
 int Uf3FitColumns(const Uf3Fit fit);
+/* Columns the last Uf3FitSolve pinned to the prior for lack of data. */
+int Uf3FitPinned(const Uf3Fit fit);
 /* Training objective of a solution (the data terms, without penalties). */
 UfpErrorCode Uf3FitObjective(Uf3Fit fit, int fold, const double *solution, double *loss);
 /* The potential of a solution: one-body energies of the reference datasets. */

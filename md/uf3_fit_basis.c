@@ -87,13 +87,15 @@ UfpErrorCode Uf3FitBasisCreate(const Uf3FitBasisSpec *spec, Uf3FitBasis **basis_
   int nel = spec->nelements;
   UfpCheck(nel >= 1, UFP_ERR_INPUT, "a UF3 fit needs at least one element");
   UfpCheck(spec->degree == 2 || spec->degree == 3, UFP_ERR_INPUT, "degree %d: 2 or 3 expected", spec->degree);
-  UfpCheck(spec->leading_trim >= 0 && spec->trailing_trim >= 0, UFP_ERR_INPUT, "negative trim");
+  UfpCheck(spec->leading_trim >= 0 && spec->leading_trim_3b >= 0 && spec->trailing_trim >= 0, UFP_ERR_INPUT,
+           "negative trim");
   Uf3FitBasis *basis;
   UfpCall(UfpCalloc(1, &basis));
   *basis_out = basis;
   basis->nelements = nel;
   basis->degree = spec->degree;
   basis->leading_trim = spec->leading_trim;
+  basis->leading_trim_3b = spec->leading_trim_3b;
   basis->trailing_trim = spec->trailing_trim;
   UfpCall(UfpCalloc(nel, &basis->elements));
   memcpy(basis->elements, spec->elements, (size_t)nel * UFP_LABEL_MAX);
@@ -104,7 +106,7 @@ UfpErrorCode Uf3FitBasisCreate(const Uf3FitBasisSpec *spec, Uf3FitBasis **basis_
   UfpCall(UfpCalloc((size_t)nel * nel * nel, &basis->triplet_block));
   for (int i = 0; i < nel * nel * nel; i++)
     basis->triplet_block[i] = -1;
-  int lead = spec->leading_trim, trail = spec->trailing_trim;
+  int lead = spec->leading_trim, lead3 = spec->leading_trim_3b, trail = spec->trailing_trim;
   int nb = 0, col = nel;
   char what[128];
   for (int a = 0; a < nel; a++)
@@ -147,10 +149,10 @@ UfpErrorCode Uf3FitBasisCreate(const Uf3FitBasisSpec *spec, Uf3FitBasis **basis_
                    ts->r_max, ps->r_max, spec->elements[a], spec->elements[blk->el[k]]);
         }
         for (int d = 0; d < 3; d++)
-          UfpCheck(blk->dims[d] > lead + trail, UFP_ERR_INPUT,
+          UfpCheck(blk->dims[d] > lead3 + trail, UFP_ERR_INPUT,
                    "%s: %d coefficients in dimension %d leave none free after trims %d + %d", what, blk->dims[d],
-                   d, lead, trail);
-        UfpCall(block_columns(blk, lead, trail));
+                   d, lead3, trail);
+        UfpCall(block_columns(blk, lead3, trail));
         blk->offset = col;
         col += blk->ncols;
         basis->triplet_block[((size_t)a * nel + b) * nel + c] = nb;
@@ -240,7 +242,7 @@ UfpErrorCode Uf3FitBasisToPotential(const Uf3FitBasis *basis, const double *solu
                        .leading_trim = basis->leading_trim, .trailing_trim = basis->trailing_trim};
       ierr = Uf3PotentialSetPair(pot, blk->el[0], blk->el[1], &s);
     } else {
-      Uf3Spline3D s = {.coeff = grid, .leading_trim = basis->leading_trim, .trailing_trim = basis->trailing_trim};
+      Uf3Spline3D s = {.coeff = grid, .leading_trim = basis->leading_trim_3b, .trailing_trim = basis->trailing_trim};
       for (int d = 0; d < 3; d++) {
         s.nknots[d] = blk->nknots[d];
         s.knots[d] = blk->knots[d];
@@ -309,10 +311,20 @@ UfpErrorCode Uf3FitBasisFromPotential(const Uf3FitBasis *basis, const Uf3Potenti
   return UFP_SUCCESS;
 }
 
-/* A penalty row over a block's full grid: weights w[k] at grid indices g[k];
- * folded onto the block's columns and added as lambda v v^T. */
-static void add_stencil(const Uf3FitBlock *blk, double lambda, int npts, const size_t *g, const double *w, int n,
-                        double *a)
+/* Where a penalty goes: lambda v v^T into the upper triangle of the n x n
+ * matrix a (when a is not NULL) and lambda v (v . prior) into rhs (when
+ * prior is not NULL). */
+typedef struct {
+  int n;
+  double *a;
+  const double *prior;
+  double *rhs;
+} PenaltySink;
+
+/* A penalty row over a block's full grid: weights w[k] at grid indices g[k],
+ * folded onto the block's columns as v. */
+static void add_stencil(const Uf3FitBlock *blk, double lambda, int npts, const size_t *g, const double *w,
+                        const PenaltySink *sink)
 {
   int col[3];
   double v[3];
@@ -331,18 +343,29 @@ static void add_stencil(const Uf3FitBlock *blk, double lambda, int npts, const s
       v[nv++] = w[k];
     }
   }
-  for (int p = 0; p < nv; p++)
-    for (int q = 0; q < nv; q++) {
-      int i = blk->offset + col[p], j = blk->offset + col[q];
-      if (i <= j) a[(size_t)i * n + j] += lambda * v[p] * v[q];
-    }
+  if (sink->a)
+    for (int p = 0; p < nv; p++)
+      for (int q = 0; q < nv; q++) {
+        int i = blk->offset + col[p], j = blk->offset + col[q];
+        if (i <= j) sink->a[(size_t)i * sink->n + j] += lambda * v[p] * v[q];
+      }
+  if (sink->prior) {
+    double dot = 0.0;
+    for (int q = 0; q < nv; q++)
+      dot += v[q] * sink->prior[blk->offset + col[q]];
+    for (int p = 0; p < nv; p++)
+      sink->rhs[blk->offset + col[p]] += lambda * v[p] * dot;
+  }
 }
 
 void Uf3FitBasisAddRegularisation(const Uf3FitBasis *basis, const double ridge[3], const double curvature[3],
-                                  int n, double *a)
+                                  int n, double *a, const double *prior, double *rhs)
 {
-  for (int e = 0; e < basis->nelements; e++)
-    a[(size_t)e * n + e] += ridge[0];
+  const PenaltySink sink = {n, a, prior, rhs};
+  for (int e = 0; e < basis->nelements; e++) {
+    if (a) a[(size_t)e * n + e] += ridge[0];
+    if (prior) rhs[e] += ridge[0] * prior[e];
+  }
   const double second[3] = {1.0, -2.0, 1.0};
   for (int b = 0; b < basis->nblocks; b++) {
     const Uf3FitBlock *blk = &basis->blocks[b];
@@ -350,13 +373,13 @@ void Uf3FitBasisAddRegularisation(const Uf3FitBasis *basis, const double ridge[3
     size_t ng = grid_size(blk);
     for (size_t g = 0; g < ng; g++) {
       double one = 1.0;
-      if (lr > 0.0) add_stencil(blk, lr, 1, &g, &one, n, a);
+      if (lr > 0.0) add_stencil(blk, lr, 1, &g, &one, &sink);
     }
     if (lc <= 0.0) continue;
     if (blk->body == 2) {
       for (int k = 1; k + 1 < blk->dims[0]; k++) {
         size_t g[3] = {(size_t)k - 1, (size_t)k, (size_t)k + 1};
-        add_stencil(blk, lc, 3, g, second, n, a);
+        add_stencil(blk, lc, 3, g, second, &sink);
       }
       continue;
     }
@@ -370,7 +393,7 @@ void Uf3FitBasisAddRegularisation(const Uf3FitBasis *basis, const double ridge[3
           for (int axis = 0; axis < 3; axis++) {
             if (idx[axis] == 0 || idx[axis] + 1 >= blk->dims[axis]) continue;
             size_t g[3] = {g0 - stride[axis], g0, g0 + stride[axis]};
-            add_stencil(blk, lc, 3, g, second, n, a);
+            add_stencil(blk, lc, 3, g, second, &sink);
           }
         }
   }

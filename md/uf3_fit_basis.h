@@ -11,6 +11,10 @@
  * A pair block holds c_n for lead <= n < ncoeff - trail: the last `trail`
  * coefficients are fixed at zero, which makes V2, V2' and V2'' vanish at the
  * cutoff (trailing trim 3, what LAMMPS requires), the first `lead` too.
+ * Triplet blocks have their own leading trim in every dimension: with 3 the
+ * 3-body term and its first two derivatives vanish at r_min, so it fades in
+ * smoothly instead of stepping from zero to B_0's full weight where a pair
+ * crosses its first knot.
  * A triplet block (centre a, neighbours b <= c in element order) holds
  * c_{lmn} with every index inside the trims in its dimension and
  *   - when b == c, only l <= m: V3 must then be symmetric under exchange of
@@ -39,7 +43,8 @@
  * grids with the fixed zeros included, so the cutoff is approached smoothly):
  *     ridge     lambda_r sum c^2
  *     curvature lambda_c sum (c_{n-1} - 2 c_n + c_{n+1})^2, along every axis
- * with separate strengths for one-, two- and three-body terms.
+ * with separate strengths for one-, two- and three-body terms, optionally
+ * measured from a prior instead of from zero (pair_prior.h).
  */
 #ifndef UFP_UF3_FIT_BASIS_H
 #define UFP_UF3_FIT_BASIS_H
@@ -67,6 +72,7 @@ typedef struct {
   Uf3FitPairSpec *pair;        /* [a * nel + b], symmetric */
   Uf3FitTripletSpec *triplet;  /* [(a * nel + b) * nel + c], used for b <= c */
   int leading_trim, trailing_trim;
+  int leading_trim_3b;         /* 3-body leading trim, every dimension */
 } Uf3FitBasisSpec;
 
 typedef struct {
@@ -86,7 +92,7 @@ typedef struct Uf3FitBasis {
   int nelements;
   char (*elements)[UFP_LABEL_MAX];
   int degree;
-  int leading_trim, trailing_trim;
+  int leading_trim, trailing_trim, leading_trim_3b;
   int nblocks;
   Uf3FitBlock *blocks;   /* pair blocks first, then triplet blocks */
   int *pair_block;       /* [a * nel + b] -> block (either order) */
@@ -114,10 +120,12 @@ UfpErrorCode Uf3FitBasisToPotential(const Uf3FitBasis *basis, const double *solu
  * or a b == c triplet is not symmetric. */
 UfpErrorCode Uf3FitBasisFromPotential(const Uf3FitBasis *basis, const Uf3Potential *pot, double *solution);
 
-/* Add ridge (index 0, 1, 2 = one-, two-, three-body) and curvature (1, 2)
- * penalties to the upper triangle of the n x n row-major matrix a
- * (n >= ncols; the model's columns are the first ncols). */
+/* Ridge (index 0, 1, 2 = one-, two-, three-body) and curvature (1, 2)
+ * penalties P, centred on a prior c0: lambda |D (c - c0)|^2.  Adds P to the
+ * upper triangle of the n x n row-major matrix a (n >= ncols; the model's
+ * columns are the first ncols) when a is not NULL, and P c0 to the first
+ * ncols entries of rhs when prior (c0, ncols values) is not NULL. */
 void Uf3FitBasisAddRegularisation(const Uf3FitBasis *basis, const double ridge[3], const double curvature[3],
-                                  int n, double *a);
+                                  int n, double *a, const double *prior, double *rhs);
 
 #endif

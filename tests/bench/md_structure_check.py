@@ -11,7 +11,8 @@ Reads an H5MD trajectory of ufp-md and reports, over the frames after
   * the shortest distance of every element pair (atom overlap);
   * density (g/cm^3), mean temperature (K) and pressure (GPa) from the
     observables.
-Exit status 1 when a PS4 unit breaks in any analysed frame or two atoms
+Exit status 1 when more than --max-distorted (default 0) P atoms lack 4 S
+in any analysed frame, or two atoms
 come closer than --min-distance (Å).  Distances use the minimum image of
 the (possibly triclinic) cell, valid below half the narrowest cell width.
 """
@@ -38,6 +39,8 @@ def main():
     ap.add_argument("--skip", type=float, default=0.0, help="ps to skip at the start")
     ap.add_argument("--ps-cutoff", type=float, default=2.6, help="P-S bond cutoff, Å")
     ap.add_argument("--min-distance", type=float, default=1.5, help="closest allowed approach, Å")
+    ap.add_argument("--max-distorted", type=int, default=0,
+                    help="P atoms allowed to have other than 4 S in a frame (distorted units of a glass)")
     ap.add_argument("--json", help="write the numbers here")
     args = ap.parse_args()
 
@@ -50,12 +53,17 @@ def main():
     times = g["position/time"][:]
     edges = g["box/edges/value"]
     frames = [k for k in range(len(times)) if times[k] >= args.skip - 1e-9]
+    if not frames:
+        print("%s: no frame at or after %g ps (the trajectory ends at %g ps)" %
+              (args.traj, args.skip, times[-1] if len(times) else 0.0), file=sys.stderr)
+        return 2
     elements = sorted(set(species), key=lambda e: ["Li", "P", "S"].index(e) if e in MASS else 99)
     idx = {e: np.where(species == e)[0] for e in elements}
     pairs = [(a, b) for i, a in enumerate(elements) for b in elements[i:]]
     dmin = {p: np.inf for p in pairs}
     coord = []
     broken_frames = 0
+    worst_frame = 0
     for k in frames:
         h = np.array(edges[k] if edges.ndim == 3 else edges[:])
         hinv = np.linalg.inv(h)
@@ -70,7 +78,8 @@ def main():
             if (a, b) == ("P", "S"):
                 n = (r < args.ps_cutoff).sum(axis=1)
                 coord.append(n)
-                broken_frames += int(np.any(n != 4))
+                worst_frame = max(worst_frame, int((n != 4).sum()))
+                broken_frames += int((n != 4).sum() > args.max_distorted)
     coord = np.array(coord)
     mass = sum(MASS.get(e, 0.0) * len(idx[e]) for e in elements)
     h0 = np.array(edges[frames[0]] if edges.ndim == 3 else edges[:])
@@ -88,6 +97,7 @@ def main():
         "ps_coordination_mean": float(coord.mean()) if coord.size else None,
         "ps_fraction_four": float((coord == 4).mean()) if coord.size else None,
         "frames_with_broken_ps4": broken_frames,
+        "most_distorted_units_in_a_frame": worst_frame,
         "min_distance": {"%s-%s" % p: float(v) for p, v in dmin.items()},
     }
     for name, (m, s, unit) in obs.items():
@@ -97,8 +107,10 @@ def main():
     for name in obs:
         print("  %s: %.3f +- %.3f %s" % (name, out[name]["mean"], out[name]["std"], out[name]["unit"]))
     if coord.size:
-        print("  P-S coordination (< %.2f Å): mean %.4f, fraction of P with 4 S %.5f, frames with a broken PS4: %d"
-              % (args.ps_cutoff, out["ps_coordination_mean"], out["ps_fraction_four"], broken_frames))
+        print("  P-S coordination (< %.2f Å): mean %.4f, fraction of P with 4 S %.5f, at most %d P without 4 S "
+              "in a frame, frames with more than %d: %d" % (args.ps_cutoff, out["ps_coordination_mean"],
+                                                           out["ps_fraction_four"], worst_frame, args.max_distorted,
+                                                           broken_frames))
     print("  shortest distances (Å): " + ", ".join("%s %.3f" % kv for kv in out["min_distance"].items()))
     if args.json:
         with open(args.json, "w") as fp:

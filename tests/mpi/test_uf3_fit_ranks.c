@@ -12,6 +12,7 @@
 #include "extxyz.h"
 #include "fit_data.h"
 #include "fit_report.h"
+#include "pair_prior.h"
 #include "parallel.h"
 #include "test_fit.h"
 #include "test_util.h"
@@ -35,7 +36,7 @@ static void fit_on(MPI_Comm comm, const char *path, const Uf3FitBasis *basis, Ru
   assert_ufp_ok(FitDataLoad(&ds, &run->data));
   Uf3FitSettings settings = {.energy_weight = 10.0, .force_weight = 1.0, .virial_weight = 0.5,
                              .ridge = {1e-8, 1e-8, 1e-7}, .curvature = {0, 1e-6, 1e-6}, .rcond_min = 1e-13,
-                             .kfold = 3};
+                             .kfold = 3, .prior_2b = UF3_PRIOR_ZBL, .coverage = 1e-8};
   assert_ufp_ok(Uf3FitCreate(comm, basis, run->data, &settings, &run->fit));
   assert_ufp_ok(Uf3FitAccumulate(run->fit, 0));
   int n = Uf3FitColumns(run->fit);

@@ -10,11 +10,13 @@
 #include "extxyz.h"
 #include "fit_data.h"
 #include "image_list.h"
+#include "pair_prior.h"
 #include "test_fit.h"
 #include "test_util.h"
 #include "uf3_features.h"
 #include "uf3_fit.h"
 #include "uf3_force.h"
+#include "units.h"
 
 static const char *const lps[3] = {"Li", "P", "S"};
 
@@ -316,40 +318,51 @@ static void label_lj(UfpStructure *s)
   assert_ufp_ok(UfpStructureSetInfoReal(s, "energy", 1, &e));
 }
 
-static void test_lennard_jones(void **state)
+/* Lennard-Jones argon: 40 training and 8 held-out frames of 24 atoms, no
+ * pair closer than 3 Å, fitted on one pair spline from r_min to 7 Å. */
+enum { LJ_TRAIN = 40, LJ_TEST = 8, LJ_ATOMS = 24 };
+typedef struct {
+  UfpStructure *frames[LJ_TRAIN + LJ_TEST];
+  const char *paths[2];
+  Uf3FitBasis *basis;
+} LjCase;
+
+static void lj_setup(LjCase *c, const char *train, const char *test, double r_min, int resolution)
 {
-  (void)state;
   const char *ar[1] = {"Ar"};
-  enum { NTRAIN = 40, NTEST = 8 };
-  UfpStructure *frames[NTRAIN + NTEST];
-  for (int k = 0; k < NTRAIN + NTEST; k++) {
-    frames[k] = ufp_test_random_structure(24, 1, ar, 0.016 + 0.002 * (k % 5), 3.0, 300 + k);
-    label_lj(frames[k]);
+  for (int k = 0; k < LJ_TRAIN + LJ_TEST; k++) {
+    c->frames[k] = ufp_test_random_structure(LJ_ATOMS, 1, ar, 0.016 + 0.002 * (k % 5), 3.0, 300 + k);
+    label_lj(c->frames[k]);
   }
-  const char *paths[2] = {write_frames("lj_train.xyz", NTRAIN, frames),
-                          write_frames("lj_test.xyz", NTEST, frames + NTRAIN)};
-  const char *dsname[2] = {"lj", "lj"};
-  int roles[2] = {FIT_TRAIN, FIT_TEST};
+  c->paths[0] = write_frames(train, LJ_TRAIN, c->frames);
+  c->paths[1] = write_frames(test, LJ_TEST, c->frames + LJ_TRAIN);
   Uf3FitBasisSpec spec = {.nelements = 1, .degree = 2, .trailing_trim = 3};
   char elements[1][UFP_LABEL_MAX] = {"Ar"};
   spec.elements = elements;
-  Uf3FitPairSpec pair = {2.9, 7.0, 40};
+  Uf3FitPairSpec pair = {r_min, 7.0, resolution};
   spec.pair = &pair;
-  Uf3FitBasis *basis = NULL;
-  assert_ufp_ok(Uf3FitBasisCreate(&spec, &basis));
-  Uf3FitSettings settings = {.energy_weight = 1.0, .force_weight = 1.0, .ridge = {1e-12, 1e-12, 0},
-                             .curvature = {0, 1e-10, 0}, .rcond_min = 1e-15};
-  FitRun run = {0};
-  run_fit(paths, 2, dsname, roles, 0, NULL, NULL, basis, &settings, &run);
+  assert_ufp_ok(Uf3FitBasisCreate(&spec, &c->basis));
+}
+
+static void lj_fit(const LjCase *c, const Uf3FitSettings *settings, FitRun *run)
+{
+  const char *dsname[2] = {"lj", "lj"};
+  int roles[2] = {FIT_TRAIN, FIT_TEST};
+  run_fit(c->paths, 2, dsname, roles, 0, NULL, NULL, c->basis, settings, run);
+}
+
+/* Held-out force RMSE (eV/Å) of a fit, and the largest reference force. */
+static double lj_heldout_rmse(const LjCase *c, const FitRun *run, double *largest)
+{
   Uf3Potential *fitted = NULL;
-  assert_ufp_ok(Uf3FitPotential(run.fit, run.u, &fitted));
+  assert_ufp_ok(Uf3FitPotential(run->fit, run->u, &fitted));
   double sq = 0, big = 0;
   int count = 0;
-  for (int k = NTRAIN; k < NTRAIN + NTEST; k++) {
-    double e, f[24][3], w[3][3];
-    kernel(fitted, frames[k], &e, f, w);
-    const double *ref = UfpStructureFindColumn(frames[k], "forces")->real;
-    for (int i = 0; i < 24; i++)
+  for (int k = LJ_TRAIN; k < LJ_TRAIN + LJ_TEST; k++) {
+    double e, f[LJ_ATOMS][3], w[3][3];
+    kernel(fitted, c->frames[k], &e, f, w);
+    const double *ref = UfpStructureFindColumn(c->frames[k], "forces")->real;
+    for (int i = 0; i < LJ_ATOMS; i++)
       for (int a = 0; a < 3; a++) {
         double d = f[i][a] - ref[3 * i + a];
         sq += d * d;
@@ -357,14 +370,32 @@ static void test_lennard_jones(void **state)
         count++;
       }
   }
-  double rmse = sqrt(sq / count);
+  Uf3PotentialDestroy(&fitted);
+  if (largest) *largest = big;
+  return sqrt(sq / count);
+}
+
+static void lj_free(LjCase *c)
+{
+  for (int k = 0; k < LJ_TRAIN + LJ_TEST; k++) UfpStructureDestroy(&c->frames[k]);
+  Uf3FitBasisDestroy(&c->basis);
+}
+
+static void test_lennard_jones(void **state)
+{
+  (void)state;
+  LjCase c;
+  lj_setup(&c, "lj_train.xyz", "lj_test.xyz", 2.9, 40);
+  Uf3FitSettings settings = {.energy_weight = 1.0, .force_weight = 1.0, .ridge = {1e-12, 1e-12, 0},
+                             .curvature = {0, 1e-10, 0}, .rcond_min = 1e-15};
+  FitRun run = {0};
+  lj_fit(&c, &settings, &run);
+  double big, rmse = lj_heldout_rmse(&c, &run, &big);
   print_message("LJ: held-out force RMSE %.3g meV/Å (largest force %.3g eV/Å)\n", 1e3 * rmse, big);
   assert_true(big > 0.05);
   assert_true(rmse < 1e-3);
-  Uf3PotentialDestroy(&fitted);
   free_run(&run);
-  for (int k = 0; k < NTRAIN + NTEST; k++) UfpStructureDestroy(&frames[k]);
-  Uf3FitBasisDestroy(&basis);
+  lj_free(&c);
 }
 
 /* Two datasets with different energy zeros: with an offset the model is the
@@ -488,12 +519,133 @@ static void test_duplicates_and_split(void **state)
   ufp_test_fit_spec_free(spec);
 }
 
+/* Pair energy of block blk of a solution at r (Å). */
+static double pair_value(const Uf3FitBlock *blk, const double *u, double r)
+{
+  double v[4], d[4];
+  int first = Uf3BasisEvaluate(&blk->basis[0], r, v, d);
+  double e = 0.0;
+  for (int a = 0; a < 4 && first >= 0; a++) {
+    int c = blk->map[first + a];
+    if (c >= 0) e += v[a] * u[blk->offset + c];
+  }
+  return e;
+}
+
+/* ZBL: the bare Coulomb repulsion of the nuclei at r -> 0 (phi(0) = 1),
+ * the analytic derivative, and symmetry in Z1, Z2. */
+static void test_zbl(void **state)
+{
+  (void)state;
+  const double k = 16.0 * 16.0 * UFP_COULOMB_EV_A;
+  assert_close(PairPriorZbl(16, 16, 1e-5, NULL) * 1e-5 / k, 1.0, 1e-3);
+  for (double r = 0.3; r < 5.0; r += 0.37) {
+    double d, h = 1e-5;
+    double v = PairPriorZbl(3, 16, r, &d);
+    double fd = (PairPriorZbl(3, 16, r + h, NULL) - PairPriorZbl(3, 16, r - h, NULL)) / (2 * h);
+    assert_close(d, fd, 1e-6 * fabs(fd) + 1e-12);
+    assert_close(v, PairPriorZbl(16, 3, r, NULL), 1e-14 * v);
+    assert_true(v > 0 && d < 0);
+  }
+  /* S-S at 1.65 Å: a = 0.4685/(2 16^0.23) = 0.123803 Å, x = 13.3276;
+   * phi = 0.18175 e^{-42.646} + 0.50986 e^{-12.5585} + 0.28022 e^{-5.36969}
+   *     + 0.02817 e^{-2.68711} = 3.22412e-3, V = k phi / r = 7.2031 eV. */
+  assert_close(PairPriorZbl(16, 16, 1.65, NULL), 7.2031, 1e-4);
+}
+
+/* Penalties centred on the prior: with overwhelming ridge and curvature the
+ * solution is the prior's B-spline image; the image follows ZBL. */
+static void test_prior_penalties(void **state)
+{
+  (void)state;
+  const char *ar[1] = {"Ar"};
+  enum { N = 6 };
+  UfpStructure *frames[N];
+  for (int k = 0; k < N; k++) {
+    frames[k] = ufp_test_random_structure(24, 1, ar, 0.018, 3.0, 500 + k);
+    label_lj(frames[k]);
+  }
+  const char *paths[1] = {write_frames("prior_train.xyz", N, frames)};
+  const char *dsname[1] = {"lj"};
+  int roles[1] = {FIT_TRAIN};
+  Uf3FitBasisSpec spec = {.nelements = 1, .degree = 2, .trailing_trim = 3};
+  char elements[1][UFP_LABEL_MAX] = {"Ar"};
+  spec.elements = elements;
+  Uf3FitPairSpec pair = {1.0, 7.0, 48};
+  spec.pair = &pair;
+  Uf3FitBasis *basis = NULL;
+  assert_ufp_ok(Uf3FitBasisCreate(&spec, &basis));
+  double *c0 = calloc(basis->ncols, sizeof *c0);
+  assert_ufp_ok(PairPriorCoefficients(basis, UF3_PRIOR_ZBL, c0));
+  const Uf3FitBlock *blk = &basis->blocks[0];
+  /* Schoenberg's image of a convex decreasing function lies above it and
+   * close to it where the knots resolve its decay (Ar: ~0.3 Å). */
+  for (double r = 1.2; r < 2.5; r += 0.1) {
+    double v0 = PairPriorZbl(18, 18, r, NULL), v = pair_value(blk, c0, r);
+    assert_true(v >= v0);
+    assert_true(v < 1.1 * v0);
+  }
+  Uf3FitSettings settings = {.energy_weight = 1.0, .force_weight = 1.0, .ridge = {1e-12, 1e8, 0},
+                             .curvature = {0, 1e8, 0}, .rcond_min = 1e-15, .prior_2b = UF3_PRIOR_ZBL};
+  FitRun run = {0};
+  run_fit(paths, 1, dsname, roles, 0, NULL, NULL, basis, &settings, &run);
+  for (int c = 0; c < blk->ncols; c++)
+    assert_close(run.u[blk->offset + c], c0[blk->offset + c], 1e-6 * fabs(c0[blk->offset]));
+  free_run(&run);
+  settings.prior_2b = UF3_PRIOR_NONE;
+  run_fit(paths, 1, dsname, roles, 0, NULL, NULL, basis, &settings, &run);
+  for (int c = 0; c < blk->ncols; c++) assert_true(fabs(run.u[blk->offset + c]) < 1e-6);
+  free_run(&run);
+  free(c0);
+  for (int k = 0; k < N; k++) UfpStructureDestroy(&frames[k]);
+  Uf3FitBasisDestroy(&basis);
+}
+
+/* Coverage: Lennard-Jones data never closer than 3 Å on knots from 1.5 Å.
+ * The coefficients below the data are pinned to ZBL, the potential there
+ * is a repulsive wall, and the fit in the data is as good as without. */
+static void test_coverage(void **state)
+{
+  (void)state;
+  LjCase c;
+  lj_setup(&c, "cov_train.xyz", "cov_test.xyz", 1.5, 44);
+  const Uf3FitBlock *blk = &c.basis->blocks[0];
+  double *c0 = calloc(c.basis->ncols, sizeof *c0);
+  assert_ufp_ok(PairPriorCoefficients(c.basis, UF3_PRIOR_ZBL, c0));
+  Uf3FitSettings settings = {.energy_weight = 1.0, .force_weight = 1.0, .ridge = {1e-12, 1e-12, 0},
+                             .curvature = {0, 1e-10, 0}, .rcond_min = 1e-15, .prior_2b = UF3_PRIOR_ZBL,
+                             .coverage = 1e-8};
+  FitRun run = {0};
+  lj_fit(&c, &settings, &run);
+  /* B_n vanishes below t_n: the first columns whose support ends below the
+   * closest pair in the data (>= 3 Å) have no data at all. */
+  double dmin = 3.0;
+  int expect = 0;
+  for (int k = 0; k < blk->ncols; k++)
+    if (blk->knots[0][blk->unmap[k] + 4] <= dmin) {
+      expect++;
+      assert_close(run.u[blk->offset + k], c0[blk->offset + k], 1e-6 * c0[blk->offset + k]);
+    }
+  print_message("coverage: %d columns pinned, %d without any data\n", Uf3FitPinned(run.fit), expect);
+  assert_true(expect >= 8);
+  assert_true(Uf3FitPinned(run.fit) >= expect);
+  for (double r = 1.6; r < 2.8; r += 0.1) assert_true(pair_value(blk, run.u, r) > pair_value(blk, run.u, r + 0.1));
+  double rmse = lj_heldout_rmse(&c, &run, NULL);
+  print_message("coverage: held-out LJ force RMSE %.3g meV/Å\n", 1e3 * rmse);
+  assert_true(rmse < 1e-3);
+  free_run(&run);
+  free(c0);
+  lj_free(&c);
+}
+
 int main(int argc, char **argv)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_basis_layout),    cmocka_unit_test(test_rows_match_force_loop),
       cmocka_unit_test(test_recovery),        cmocka_unit_test(test_lennard_jones),
       cmocka_unit_test(test_dataset_offsets), cmocka_unit_test(test_duplicates_and_split),
+      cmocka_unit_test(test_zbl),             cmocka_unit_test(test_prior_penalties),
+      cmocka_unit_test(test_coverage),
   };
   return UFP_TEST_MAIN("uf3_fit", tests);
 }
