@@ -1,0 +1,64 @@
+/*
+ * spherical_harmonics.h -- real spherical harmonics, the spherical form of a
+ * symmetric rank-2 tensor, and Clebsch-Gordan coupling in the real basis.
+ *
+ * Real harmonics (orthonormal on the unit sphere, no Condon-Shortley phase
+ * left over, so that r Y_1,-1 : r Y_1,0 : r Y_1,1 = y : z : x up to
+ * sqrt(3/(4 pi))):
+ *     Y_l0  = N_l0 P_l^0(cos theta)
+ *     Y_lm  = sqrt2 N_lm P_l^m(cos theta) cos(m phi)       m > 0
+ *     Y_l-m = sqrt2 N_lm P_l^m(cos theta) sin(m phi)       m > 0
+ *     N_lm  = sqrt((2l+1)/(4 pi) (l-m)!/(l+m)!),
+ * with P_l^m without the (-1)^m phase.  In terms of the complex harmonics
+ * Y_l^m (with the phase), Y_lm = sum_m' U_{m m'} Y_l^m', U unitary:
+ *     m > 0:  Y_lm  = ((-1)^m Y_l^m + Y_l^-m) / sqrt2
+ *             Y_l-m = i (Y_l^-m - (-1)^m Y_l^m) / sqrt2
+ * Evaluation: the normalised associated Legendre functions by the stable
+ * recurrences in l at fixed m (no factorials), cos(m phi) and sin(m phi)
+ * by Chebyshev recurrences from x, y; index of (l, m) is l^2 + l + m.
+ *
+ * Symmetric tensors: V = V0 I/3 + traceless part; the traceless part maps
+ * to five components t_mu (mu = -2..2) proportional to r^2 Y_2mu:
+ *     t_-2 = sqrt2 V_xy,  t_-1 = sqrt2 V_yz,  t_0 = (2 V_zz - V_xx - V_yy)/sqrt6,
+ *     t_1  = sqrt2 V_xz,  t_2  = (V_xx - V_yy)/sqrt2,
+ * an orthonormal change of basis: sum t_mu^2 = sum_ab (traceless V)_ab^2.
+ * A rotation R acts on t by the real Wigner matrix of l = 2.
+ *
+ * Coupling: the complex Clebsch-Gordan coefficients <l1 m1 l2 m2 | L M>
+ * from Racah's formula (factorials as doubles, exact to round-off for
+ * l <= 20), and the real-basis coefficients
+ *     C^{L M}_{l1 m1, l2 m2} = sum U_{M M'} <l1 m1' l2 m2' | L M'> conj(U_{m1 m1'}) conj(U_{m2 m2'}),
+ * with which products of real harmonics couple as the complex ones do:
+ *     sum_{m1 m2} C^{LM}_{l1 m1, l2 m2} Y_l1m1(r) Y_l2m2(r) ∝ Y_LM(r).
+ * For l1 + l2 + L even the real coefficients are real; for odd sums they
+ * are purely imaginary, and the value returned is their imaginary part
+ * (the coupled object then changes sign under inversion).
+ * Reference: D. A. Varshalovich, A. N. Moskalev, V. K. Khersonskii,
+ * Quantum Theory of Angular Momentum (World Scientific, 1988), ch. 5, 8.
+ */
+#ifndef EFG_SPHERICAL_HARMONICS_H
+#define EFG_SPHERICAL_HARMONICS_H
+
+#include "ufp_error.h"
+
+/* Number of (l, m) pairs up to lmax: (lmax + 1)^2. */
+int SphCount(int lmax);
+
+/* Real harmonics Y_lm(r / |r|) for l <= lmax into y[l^2 + l + m]; r must be
+ * non-zero.  lmax <= 30. */
+void SphRealHarmonics(int lmax, const double r[3], double *y);
+
+/* Symmetric tensor (its symmetric part is used) -> trace V0 and the five
+ * l = 2 components t[mu + 2]; and back. */
+void SphTensorToSpherical(const double v[3][3], double *v0, double t[5]);
+void SphSphericalToTensor(double v0, const double t[5], double v[3][3]);
+
+/* Complex Clebsch-Gordan <l1 m1 l2 m2 | L M> (0 when forbidden). */
+double SphClebschGordan(int l1, int m1, int l2, int m2, int L, int M);
+
+/* Real-basis coupling coefficients for one (l1, l2, L): c[((M + L) * (2 l1 + 1)
+ * + m1 + l1) * (2 l2 + 1) + m2 + l2], real part for l1 + l2 + L even,
+ * imaginary part for odd.  c holds (2L+1)(2l1+1)(2l2+1) values. */
+UfpErrorCode SphRealCoupling(int l1, int l2, int L, double *c);
+
+#endif
