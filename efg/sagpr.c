@@ -178,6 +178,18 @@ const double *SagprWeights(const Sagpr model, int *m)
   return model->w;
 }
 
+void SagprGetParts(const Sagpr model, SagprSettings *settings, int *f0, int *f2, int *m, const double **p0_sparse,
+                   const double **p2_sparse, const double **w)
+{
+  *settings = model->set;
+  *f0 = model->f0;
+  *f2 = model->f2;
+  *m = model->m;
+  *p0_sparse = model->p0;
+  *p2_sparse = model->p2;
+  *w = model->w;
+}
+
 UfpErrorCode SagprDestroy(Sagpr *model_ptr)
 {
   if (!model_ptr || !*model_ptr) return UFP_SUCCESS;

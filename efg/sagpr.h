@@ -58,6 +58,9 @@ UfpErrorCode SagprCreateFromWeights(const SagprSettings *settings, int f0, int f
 UfpErrorCode SagprPredict(const Sagpr model, int n, const double *p0, const double *p2, double *t);
 /* The weights (m * 5 values, target units) and sizes. */
 const double *SagprWeights(const Sagpr model, int *m);
+/* Everything a file needs to rebuild the model. */
+void SagprGetParts(const Sagpr model, SagprSettings *settings, int *f0, int *f2, int *m, const double **p0_sparse,
+                   const double **p2_sparse, const double **w);
 UfpErrorCode SagprDestroy(Sagpr *model);
 
 #endif

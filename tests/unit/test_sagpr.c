@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "efg_model.h"
 #include "extxyz.h"
+#include "h5io.h"
 #include "lambda_soap.h"
 #include "sagpr.h"
 #include "spherical_harmonics.h"
@@ -262,12 +264,80 @@ static void test_equivariance(void **state)
   LambdaSoapDestroy(&soap);
 }
 
+/* The SA-GPR EFG model end to end: from a structure to tensors, through a
+ * model file and back, with the same numbers. */
+static void test_model_file(void **state)
+{
+  (void)state;
+  LambdaSoapSettings ds = {.nspecies = 3, .rcut = 4.5, .cutoff_width = 0.5, .sigma = 0.3, .nmax = 6, .lmax = 4};
+  strcpy(ds.species[0], "Li");
+  strcpy(ds.species[1], "P");
+  strcpy(ds.species[2], "S");
+  LambdaSoap soap = make_soap();
+  const double id[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+  Set train;
+  make_set(soap, 6, 21, id, &train);
+  Sagpr gpr = fit(&train, train.n, 40, 2, 1e-5);
+  EfgModel model = NULL;
+  assert_ufp_ok(EfgModelCreateSagpr(&ds, "Li", gpr, &model));
+  assert_string_equal(EfgModelKind(model), "sagpr");
+  int nf;
+  UfpStructure **frames;
+  assert_ufp_ok(UfpExtxyzReadAll(ufp_test_source("md/data/beta_Li3PS4_Pnma_ordered.extxyz"), &nf, &frames));
+  UfpStructure *s = frames[0];
+  UfpCell cell;
+  assert_ufp_ok(UfpCellSetup(&cell, s->lattice, s->pbc));
+  int centres[32], nli = 0;
+  for (int i = 0; i < s->natoms; i++)
+    if (!strcmp(s->species[i], "Li")) centres[nli++] = i;
+  double (*v)[3][3] = calloc(nli, sizeof *v), (*w)[3][3] = calloc(nli, sizeof *w);
+  assert_ufp_ok(EfgModelPredict(model, &cell, s->natoms, (const double(*)[3])s->x,
+                                (const char(*)[UFP_LABEL_MAX])s->species, nli, centres, v));
+  /* a P centre is refused */
+  int p_atom = -1;
+  for (int i = 0; i < s->natoms && p_atom < 0; i++)
+    if (!strcmp(s->species[i], "P")) p_atom = i;
+  assert_ufp_fails(EfgModelPredict(model, &cell, s->natoms, (const double(*)[3])s->x,
+                                   (const char(*)[UFP_LABEL_MAX])s->species, 1, &p_atom, w),
+                   UFP_ERR_INPUT, "made for Li");
+  const char *path = ufp_test_tmp("sagpr_model.h5");
+  UfpH5File *file = NULL;
+  assert_ufp_ok(UfpH5FileCreate(MPI_COMM_SELF, path, &file));
+  assert_ufp_ok(EfgModelWrite(model, MPI_COMM_SELF, UfpH5FileId(file)));
+  assert_ufp_ok(UfpH5FileDestroy(&file));
+  EfgModel back = NULL;
+  assert_ufp_ok(EfgModelRead(MPI_COMM_SELF, path, &back));
+  assert_string_equal(EfgModelCentreSpecies(back), "Li");
+  assert_ufp_ok(EfgModelPredict(back, &cell, s->natoms, (const double(*)[3])s->x,
+                                (const char(*)[UFP_LABEL_MAX])s->species, nli, centres, w));
+  double big = 0;
+  for (int c = 0; c < nli; c++)
+    for (int a = 0; a < 3; a++) {
+      for (int b = 0; b < 3; b++) {
+        assert_close(w[c][a][b], v[c][a][b], 1e-15 + 1e-13 * fabs(v[c][a][b]));
+        assert_close(v[c][a][b], v[c][b][a], 1e-16);
+        big = fmax(big, fabs(v[c][a][b]));
+      }
+    }
+  for (int c = 0; c < nli; c++) assert_close(v[c][0][0] + v[c][1][1] + v[c][2][2], 0.0, 1e-15);
+  assert_true(big > 1e-3);
+  free(v);
+  free(w);
+  EfgModelDestroy(&model);
+  EfgModelDestroy(&back);
+  assert_null(back);
+  UfpStructureArrayDestroy(nf, &frames);
+  free_set(&train);
+  LambdaSoapDestroy(&soap);
+}
+
 int main(int argc, char **argv)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_farthest_points),
       cmocka_unit_test(test_learning),
       cmocka_unit_test(test_equivariance),
+      cmocka_unit_test(test_model_file),
   };
   return UFP_TEST_MAIN("sagpr", tests);
 }
