@@ -10,6 +10,7 @@
 #include "efg_model_impl.h"
 #include "h5io.h"
 #include "parallel.h"
+#include "efg_tensor.h"
 #include "spherical_harmonics.h"
 
 typedef struct {
@@ -34,7 +35,7 @@ static UfpErrorCode predict(EfgModel model, const UfpCell *cell, int natoms, con
   if (!ierr) ierr = LambdaSoapCompute(sm->soap, cell, natoms, x, channel, ncentres, centres, 0, p0);
   if (!ierr) ierr = LambdaSoapCompute(sm->soap, cell, natoms, x, channel, ncentres, centres, 2, p2);
   if (!ierr) ierr = SagprPredict(sm->gpr, ncentres, p0, p2, t);
-  for (int c = 0; c < ncentres && !ierr; c++) SphSphericalToTensor(0.0, t + 5 * c, v[c]);
+  for (int c = 0; c < ncentres && !ierr; c++) UfpEfgFromSpherical(0.0, t + 5 * c, v[c]);
   UfpFree(&channel);
   UfpFree(&p0);
   UfpFree(&p2);

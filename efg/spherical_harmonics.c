@@ -47,28 +47,6 @@ void SphRealHarmonics(int lmax, const double r[3], double *y)
   }
 }
 
-void SphTensorToSpherical(const double v[3][3], double *v0, double t[5])
-{
-  const double xy = 0.5 * (v[0][1] + v[1][0]), yz = 0.5 * (v[1][2] + v[2][1]), xz = 0.5 * (v[0][2] + v[2][0]);
-  *v0 = v[0][0] + v[1][1] + v[2][2];
-  t[0] = SQRT2 * xy;
-  t[1] = SQRT2 * yz;
-  t[2] = (2.0 * v[2][2] - v[0][0] - v[1][1]) / sqrt(6.0);
-  t[3] = SQRT2 * xz;
-  t[4] = (v[0][0] - v[1][1]) / SQRT2;
-}
-
-void SphSphericalToTensor(double v0, const double t[5], double v[3][3])
-{
-  const double iso = v0 / 3.0, zz = t[2] * sqrt(2.0 / 3.0);
-  v[0][0] = iso - 0.5 * zz + t[4] / SQRT2;
-  v[1][1] = iso - 0.5 * zz - t[4] / SQRT2;
-  v[2][2] = iso + zz;
-  v[0][1] = v[1][0] = t[0] / SQRT2;
-  v[1][2] = v[2][1] = t[1] / SQRT2;
-  v[0][2] = v[2][0] = t[3] / SQRT2;
-}
-
 static double factorial(int n)
 {
   double f = 1.0;

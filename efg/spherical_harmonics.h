@@ -17,12 +17,10 @@
  * recurrences in l at fixed m (no factorials), cos(m phi) and sin(m phi)
  * by Chebyshev recurrences from x, y; index of (l, m) is l^2 + l + m.
  *
- * Symmetric tensors: V = V0 I/3 + traceless part; the traceless part maps
- * to five components t_mu (mu = -2..2) proportional to r^2 Y_2mu:
- *     t_-2 = sqrt2 V_xy,  t_-1 = sqrt2 V_yz,  t_0 = (2 V_zz - V_xx - V_yy)/sqrt6,
- *     t_1  = sqrt2 V_xz,  t_2  = (V_xx - V_yy)/sqrt2,
- * an orthonormal change of basis: sum t_mu^2 = sum_ab (traceless V)_ab^2.
- * A rotation R acts on t by the real Wigner matrix of l = 2.
+ * Symmetric tensors: their l = 2 components t_mu (UfpEfgToSpherical in
+ * common/efg_tensor.h) are ordered and scaled as r^2 Y_2mu here:
+ * t_mu(r r^T) = sqrt(8 pi / 15) r^2 Y_2mu(r^), so a rotation acts on t by
+ * the real Wigner matrix of l = 2 (UfpRealWignerD2).
  *
  * Coupling: the complex Clebsch-Gordan coefficients <l1 m1 l2 m2 | L M>
  * from Racah's formula (factorials as doubles, exact to round-off for
@@ -47,11 +45,6 @@ int SphCount(int lmax);
 /* Real harmonics Y_lm(r / |r|) for l <= lmax into y[l^2 + l + m]; r must be
  * non-zero.  lmax <= 30. */
 void SphRealHarmonics(int lmax, const double r[3], double *y);
-
-/* Symmetric tensor (its symmetric part is used) -> trace V0 and the five
- * l = 2 components t[mu + 2]; and back. */
-void SphTensorToSpherical(const double v[3][3], double *v0, double t[5]);
-void SphSphericalToTensor(double v0, const double t[5], double v[3][3]);
 
 /* Complex Clebsch-Gordan <l1 m1 l2 m2 | L M> (0 when forbidden). */
 double SphClebschGordan(int l1, int m1, int l2, int m2, int L, int M);

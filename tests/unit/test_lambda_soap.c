@@ -11,6 +11,7 @@
 
 #include "extxyz.h"
 #include "lambda_soap.h"
+#include "efg_tensor.h"
 #include "spherical_harmonics.h"
 #include "test_util.h"
 #include "units.h"
@@ -112,24 +113,6 @@ static void test_coefficients(void **state)
   LambdaSoapDestroy(&soap);
 }
 
-/* D^2(R) from the tensor map: column mu is the image of basis tensor mu. */
-static void wigner2(const double rot[3][3], double d[5][5])
-{
-  for (int mu = 0; mu < 5; mu++) {
-    double t[5] = {0}, e[3][3], re[3][3], v0, out[5];
-    t[mu] = 1;
-    SphSphericalToTensor(0, t, e);
-    for (int a = 0; a < 3; a++)
-      for (int b = 0; b < 3; b++) {
-        re[a][b] = 0;
-        for (int p = 0; p < 3; p++)
-          for (int q = 0; q < 3; q++) re[a][b] += rot[a][p] * e[p][q] * rot[b][q];
-      }
-    SphTensorToSpherical(re, &v0, out);
-    for (int nu = 0; nu < 5; nu++) d[nu][mu] = out[nu];
-  }
-}
-
 static void rotation(unsigned seed, double r[3][3])
 {
   double q[4], n = 0;
@@ -207,7 +190,7 @@ static void test_symmetries(void **state)
     }
   double *r0 = features(soap, &env, lat, (const double(*)[3])x, 0);
   double *r2 = features(soap, &env, lat, (const double(*)[3])x, 2);
-  wigner2(rot, d);
+  UfpRealWignerD2((const double(*)[3])rot, d);
   double worst0 = 0, worst2 = 0, norm2 = 0;
   for (int c = 0; c < env.ncentres; c++) {
     for (int f = 0; f < s0; f++) worst0 = fmax(worst0, fabs(r0[c * s0 + f] - p0[c * s0 + f]));

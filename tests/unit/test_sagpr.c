@@ -14,6 +14,7 @@
 #include "h5io.h"
 #include "lambda_soap.h"
 #include "sagpr.h"
+#include "efg_tensor.h"
 #include "spherical_harmonics.h"
 #include "test_util.h"
 #include "units.h"
@@ -77,7 +78,7 @@ static void target(const UfpCell *cell, int natoms, const double (*x)[3], const 
             for (int q = 0; q < 3; q++) v[p][q] += CHARGE[ch[j]] * fc * (3 * d[p] * d[q] - (p == q) * r2) / (r2 * r2 * r);
         }
   double v0;
-  SphTensorToSpherical(v, &v0, t);
+  UfpEfgToSpherical(v, &v0, t);
 }
 
 static void rotate(const double rot[3][3], const double in[3], double out[3])
@@ -240,14 +241,14 @@ static void test_equivariance(void **state)
   double worst = 0, big = 0;
   for (int i = 0; i < plain.n; i++) {
     double v[3][3], rv[3][3], v0, expect[5];
-    SphSphericalToTensor(0, a + 5 * i, v);
+    UfpEfgFromSpherical(0, a + 5 * i, v);
     for (int p = 0; p < 3; p++)
       for (int q = 0; q < 3; q++) {
         rv[p][q] = 0;
         for (int k = 0; k < 3; k++)
           for (int l = 0; l < 3; l++) rv[p][q] += rot[p][k] * v[k][l] * rot[q][l];
       }
-    SphTensorToSpherical(rv, &v0, expect);
+    UfpEfgToSpherical(rv, &v0, expect);
     for (int mu = 0; mu < 5; mu++) {
       worst = fmax(worst, fabs(b[5 * i + mu] - expect[mu]));
       big = fmax(big, fabs(expect[mu]));

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "efg_tensor.h"
 #include "spherical_harmonics.h"
 #include "test_util.h"
 #include "units.h"
@@ -108,7 +109,8 @@ static void test_values(void **state)
       assert_close(y[l * l + l + m], m ? 0.0 : sqrt((2 * l + 1) / (4.0 * UFP_PI)) * (l % 2 ? -1 : 1), 1e-14);
 }
 
-/* Tensor <-> l = 2: round trip, norm, and t_mu = sqrt(8 pi / 15) |r|^2 Y_2mu for V = r r^T - |r|^2 I / 3. */
+/* efg_tensor.h's l = 2 components against the harmonics: round trip, norm,
+ * and t_mu = sqrt(8 pi / 15) |r|^2 Y_2mu for V = r r^T - |r|^2 I / 3. */
 static void test_tensor_map(void **state)
 {
   (void)state;
@@ -117,13 +119,13 @@ static void test_tensor_map(void **state)
     double v[3][3], back[3][3], v0, sph[5];
     for (int a = 0; a < 3; a++)
       for (int b = 0; b <= a; b++) v[a][b] = v[b][a] = 2.0 * rand_r(&seed) / RAND_MAX - 1.0;
-    SphTensorToSpherical(v, &v0, sph);
-    SphSphericalToTensor(v0, sph, back);
+    UfpEfgToSpherical(v, &v0, sph);
+    UfpEfgFromSpherical(v0, sph, back);
     double norm = 0, tn = 0;
     for (int a = 0; a < 3; a++)
       for (int b = 0; b < 3; b++) {
         assert_close(back[a][b], v[a][b], 1e-14);
-        double d = v[a][b] - (a == b) * v0 / 3.0;
+        double d = v[a][b] - (a == b) * v0 / sqrt(3.0); /* t00 = trace / sqrt3 */
         norm += d * d;
       }
     for (int m = 0; m < 5; m++) tn += sph[m] * sph[m];
@@ -132,7 +134,7 @@ static void test_tensor_map(void **state)
     random_unit(&seed, r);
     for (int a = 0; a < 3; a++)
       for (int b = 0; b < 3; b++) v[a][b] = 4.0 * r[a] * r[b] - (a == b) * 4.0 / 3.0;
-    SphTensorToSpherical(v, &v0, sph);
+    UfpEfgToSpherical(v, &v0, sph);
     SphRealHarmonics(2, r, y);
     assert_close(v0, 0.0, 1e-14);
     for (int m = 0; m < 5; m++) assert_close(sph[m], 4.0 * sqrt(8.0 * UFP_PI / 15.0) * y[4 + m], 1e-13);
