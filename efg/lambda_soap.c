@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "neighbor.h"
+#include "quadrature.h"
 #include "spherical_harmonics.h"
 #include "units.h"
 
@@ -43,34 +44,6 @@ struct LambdaSoap_ {
   FeaturePair *pairs[2];
   double quad_x[QUAD_POINTS], quad_w[QUAD_POINTS];
 };
-
-static double legendre_value(int n, double x, double *derivative)
-{
-  double p0 = 1.0, p1 = x;
-  for (int k = 2; k <= n; k++) {
-    double p = ((2.0 * k - 1.0) * x * p1 - (k - 1.0) * p0) / k;
-    p0 = p1;
-    p1 = p;
-  }
-  *derivative = n * (x * p1 - p0) / (x * x - 1.0);
-  return p1;
-}
-
-/* Gauss-Legendre nodes and weights on [-1, 1] (Newton from Tricomi's guess). */
-static void gauss_legendre(int n, double *x, double *w)
-{
-  for (int i = 0; i < n; i++) {
-    double z = cos(UFP_PI * (i + 0.75) / (n + 0.5)), dp;
-    for (int it = 0; it < 100; it++) {
-      double p = legendre_value(n, z, &dp), dz = p / dp;
-      z -= dz;
-      if (fabs(dz) < 1e-16) break;
-    }
-    legendre_value(n, z, &dp);
-    x[i] = z;
-    w[i] = 2.0 / ((1.0 - z * z) * dp * dp);
-  }
-}
 
 void LambdaSoapScaledBesselI(int lmax, double x, double *out)
 {
@@ -262,7 +235,7 @@ UfpErrorCode LambdaSoapCreate(const LambdaSoapSettings *set, LambdaSoap *soap_ou
   *soap_out = soap;
   soap->set = *set;
   soap->nl = SphCount(set->lmax);
-  gauss_legendre(QUAD_POINTS, soap->quad_x, soap->quad_w);
+  GaussLegendre(QUAD_POINTS, soap->quad_x, soap->quad_w);
   UfpCall(setup_radial_basis(soap));
   UfpCall(setup_tables(soap));
   UfpCall(setup_features(soap));

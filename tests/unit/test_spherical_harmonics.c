@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "efg_tensor.h"
+#include "quadrature.h"
 #include "spherical_harmonics.h"
 #include "test_util.h"
 #include "units.h"
@@ -20,44 +21,13 @@ static void random_unit(unsigned *seed, double r[3])
   for (int a = 0; a < 3; a++) r[a] /= sqrt(n);
 }
 
-static double legendre(int l, double x)
-{
-  double p0 = 1.0, p1 = x;
-  if (l == 0) return 1.0;
-  for (int k = 2; k <= l; k++) {
-    double p = ((2.0 * k - 1.0) * x * p1 - (k - 1.0) * p0) / k;
-    p0 = p1;
-    p1 = p;
-  }
-  return p1;
-}
-
-/* Gauss-Legendre nodes and weights on [-1, 1] by Newton's method. */
-static void gauss_legendre(int n, double *x, double *w)
-{
-  for (int i = 0; i < n; i++) {
-    double z = cos(UFP_PI * (i + 0.75) / (n + 0.5)), dp = 0;
-    for (int it = 0; it < 100; it++) {
-      double p = legendre(n, z), pm = legendre(n - 1, z);
-      dp = n * (z * p - pm) / (z * z - 1.0);
-      double dz = p / dp;
-      z -= dz;
-      if (fabs(dz) < 1e-16) break;
-    }
-    double p = legendre(n, z), pm = legendre(n - 1, z);
-    dp = n * (z * p - pm) / (z * z - 1.0);
-    x[i] = z;
-    w[i] = 2.0 / ((1.0 - z * z) * dp * dp);
-  }
-}
-
 /* Orthonormality on the sphere (exact quadrature for degree <= 2 lmax). */
 static void test_orthonormal(void **state)
 {
   (void)state;
   enum { LMAX = 8, NT = 20, NP = 40, NY = (LMAX + 1) * (LMAX + 1) };
   double xt[NT], wt[NT], gram[NY][NY] = {{0}}, y[NY];
-  gauss_legendre(NT, xt, wt);
+  GaussLegendre(NT, xt, wt);
   for (int i = 0; i < NT; i++)
     for (int k = 0; k < NP; k++) {
       double phi = 2.0 * UFP_PI * k / NP, s = sqrt(1.0 - xt[i] * xt[i]);
@@ -98,7 +68,7 @@ static void test_values(void **state)
     for (int l = 0; l <= 12; l++) {
       double sum = 0;
       for (int m = -l; m <= l; m++) sum += y[l * l + l + m] * yb[l * l + l + m];
-      assert_close(sum, (2 * l + 1) / (4.0 * UFP_PI) * legendre(l, cosg), 1e-12);
+      assert_close(sum, (2 * l + 1) / (4.0 * UFP_PI) * LegendreP(l, cosg, NULL), 1e-12);
     }
   }
   /* The poles: only m = 0 survives. */
