@@ -40,9 +40,10 @@ UfpErrorCode EfgModelRead(MPI_Comm comm, const char *path, EfgModel *model)
   if (!ierr) ierr = UfpH5ReadStringAttr(root, "centre_species", centre, sizeof centre);
   if (!ierr) {
     if (!strcmp(kind, "sagpr")) ierr = EfgModelReadSagpr(comm, root, centre, model);
+    else if (!strcmp(kind, "point_charge")) ierr = EfgModelReadPointCharge(comm, root, centre, model);
     else {
       ierr = UFP_ERR_INPUT;
-      UfpError(ierr, "%s: unknown EFG model kind '%s' (sagpr expected)", path, kind);
+      UfpError(ierr, "%s: unknown EFG model kind '%s' (sagpr or point_charge expected)", path, kind);
     }
   }
   UfpH5FileDestroy(&file);

@@ -14,6 +14,8 @@
  *   /descriptor  (sagpr) attributes species, rcut, cutoff_width, sigma, n_max, l_max
  *   /sagpr       attributes zeta, sigma2, jitter; datasets sparse_p0 [M][F0],
  *                sparse_p2 [M][5][F2], weights [M][5] (a.u.)
+ *   /point_charge  attributes accuracy, nspecies and per overridden species
+ *                species, has_charge, charge (e), gamma_inf
  */
 #ifndef EFG_EFG_MODEL_H
 #define EFG_EFG_MODEL_H
@@ -22,6 +24,7 @@
 #include <mpi.h>
 
 #include "cell.h"
+#include "ewald_efg.h"
 #include "lambda_soap.h"
 #include "sagpr.h"
 #include "structure.h"
@@ -33,6 +36,8 @@ typedef struct EfgModel_ *EfgModel;
  * lambda-SOAP descriptor with these settings; takes ownership of gpr. */
 UfpErrorCode EfgModelCreateSagpr(const LambdaSoapSettings *descriptor, const char *centre, Sagpr gpr,
                                  EfgModel *model);
+/* The point-charge Ewald model (no training) with these settings. */
+UfpErrorCode EfgModelCreatePointCharge(const EwaldEfgSettings *settings, const char *centre, EfgModel *model);
 
 /* Tensors v[c] of the atoms centres[c] of one configuration (labels per
  * atom, positions in Å).  Atoms of species the model does not know are a

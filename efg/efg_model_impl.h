@@ -24,5 +24,6 @@ struct EfgModel_ {
 
 /* Kind readers: root is the open file's root group. */
 UfpErrorCode EfgModelReadSagpr(MPI_Comm comm, hid_t root, const char *centre, EfgModel *model);
+UfpErrorCode EfgModelReadPointCharge(MPI_Comm comm, hid_t root, const char *centre, EfgModel *model);
 
 #endif

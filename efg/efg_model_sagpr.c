@@ -4,6 +4,7 @@
  * (sagpr.h) for the five l = 2 components, and the tensor rebuilt from them
  * with zero trace (spherical_harmonics.h).  File layout in efg_model.h.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -88,4 +88,59 @@ PY
 else
   echo "numpy not available: skipping the independent check"
 fi
+
+# The other label sources: a CP2K output and a CASTEP .magres file (from
+# ../shared, so skipped without it).
+shared=${UFP_SHARED_DIR:-}
+cp2k=$shared/data/efg/train_000.out
+magres=$shared/data/magres/NaClO3.magres
+if [ -n "$shared" ] && [ -f "$cp2k" ] && [ -f "${cp2k%.out}.inp" ] && [ -f "$magres" ]; then
+  # train_000 is frame 0 of the parsed extxyz: same rows as np1.csv (made
+  # with the same options) up to the extxyz's 11 printed digits.
+  $mpi 1 "$exe" -efg_input "$cp2k" -nmr_species Li -nmr_field 1,2,2 -nmr_output "$tmp/cp2k.csv" \
+    > "$tmp/cp2k.txt" 2>&1
+  check "table from a CP2K output" 0 $?
+  awk -F, 'NR == FNR { if ($1 == "0") ref[$2] = $0; next }
+           FNR > 1 { n++; split(ref[$2], r, ",")
+                     if (r[3] != $3 || r[4] != $4) bad++
+                     for (k = 5; k <= NF; k++) { d = $k - r[k]; s = r[k]; if (d < 0) d = -d; if (s < 0) s = -s
+                                                 if (d > 1e-6 * s + 1e-6) bad++ } }
+           END { exit !(n == 6 && bad == 0) }' "$tmp/np1.csv" "$tmp/cp2k.csv" \
+    && echo "ok: CP2K output rows match the extxyz frame" \
+    || { echo "FAIL: CP2K output rows differ from the extxyz frame"; fail=1; }
+  $mpi 2 "$exe" -efg_input "$cp2k" -efg_format cp2k -nmr_species Li -nmr_field 1,2,2 \
+    -nmr_output "$tmp/cp2k_np2.csv" > /dev/null 2>&1
+  check "-efg_format cp2k on 2 ranks" 0 $?
+  cmp -s "$tmp/cp2k.csv" "$tmp/cp2k_np2.csv" || { echo "FAIL: CP2K table depends on -efg_format or ranks"; fail=1; }
+  $mpi 1 "$exe" -efg_input "$cp2k" -efg_units au -nmr_output "$tmp/u.csv" > "$tmp/units.txt" 2>&1
+  check "-efg_units with a CP2K output is a usage error" 64 $?
+  $mpi 1 "$exe" -efg_input "$shared/data/efg/train_010.out" -nmr_output "$tmp/scf.csv" > "$tmp/scf.txt" 2>&1
+  check "an unconverged SCF is bad input" 65 $?
+  grep -q "train_010.out:1001: the SCF did not converge" "$tmp/scf.txt" \
+    || { echo "FAIL: no SCF message"; cat "$tmp/scf.txt"; fail=1; }
+  $mpi 1 "$exe" -efg_input "$cp2k" -efg_format magres -nmr_output "$tmp/m.csv" > "$tmp/wrong.txt" 2>&1
+  check "a CP2K output read as magres is bad input" 65 $?
+  grep -q "train_000.out:1: expected the magres header" "$tmp/wrong.txt" \
+    || { echo "FAIL: no magres header message"; cat "$tmp/wrong.txt"; fail=1; }
+
+  # NaClO3 (old <magres> layout): 12 17O, 4 23Na, 4 35Cl rows, rank independent.
+  for np in 1 2; do
+    $mpi $np "$exe" -efg_input "$magres" -nmr_output "$tmp/magres$np.csv" > "$tmp/magres$np.txt" 2>&1
+    check "table from a magres file on $np rank(s)" 0 $?
+  done
+  cmp -s "$tmp/magres1.csv" "$tmp/magres2.csv" || { echo "FAIL: magres table depends on the rank count"; fail=1; }
+  counts=$(awk -F, 'NR > 1 { n[$4]++ } END { printf "%d %d %d", n["17O"], n["23Na"], n["35Cl"] }' "$tmp/magres1.csv")
+  [ "$counts" = "12 4 4" ] && echo "ok: magres rows per isotope" \
+    || { echo "FAIL: magres rows per isotope: $counts, expected 12 4 4"; fail=1; }
+  # The Cl 1 row against the file's own "efg Cl 1" line through an invariant
+  # of a traceless tensor, sum_ij V_ij^2 = Vzz^2 (3 + eta^2) / 2 (it checks
+  # species, unit and tensor; the four Cl sites are symmetry-equivalent).
+  awk -F, 'NR == FNR { if ($1 == "efg" && $2 == "Cl" && $3 == 1) { for (k = 4; k <= 12; k++) s += $k * $k }; next }
+           FNR > 1 && $3 == "Cl" && $2 == 16 { v = $5; e = $7; d = v * v * (3 + e * e) / 2 - s; n++ }
+           END { if (d < 0) d = -d; exit !(n == 1 && s > 1 && d < 1e-8 * s) }' FS=' ' "$magres" FS=, "$tmp/magres1.csv" \
+    && echo "ok: magres Cl 1 row matches its efg line" \
+    || { echo "FAIL: magres Cl 1 row does not match its efg line"; fail=1; }
+else
+  echo "../shared absent: skipping the CP2K output and magres runs"
+fi
 exit $fail

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# train-efg and efg-predict end to end: -help and bad input; a small SA-GPR
+# model from the bundled CP2K labels (efg/data) with cross-validation, its
+# two files; a short ufp-md trajectory of beta-Li3PS4; efg-predict on 1 and
+# 3 ranks giving the same file; a run killed after its first round and
+# resumed on 2 ranks giving exactly the uninterrupted file; the
+# point-charge model; and physical checks of the output (symmetric,
+# traceless tensors, C_Q = e Q Vzz / h, omega_Q = (e Q / h) n^T V n).
+set -uo pipefail
+build=$1
+train=$build/efg/train-efg
+predict=$build/efg/efg-predict
+md=$build/md/ufp-md
+src=${UFP_SOURCE_DIR:?}
+py=${UFP_PYTHON:-/usr/bin/python3}
+tmp=${UFP_TEST_TMP:-/tmp}/efg_pipeline_it
+rm -rf "$tmp" && mkdir -p "$tmp"
+mpi="mpiexec --oversubscribe -n"
+data=$src/efg/data/lps_cp2k_efg_train.extxyz
+fail=0
+check() { if [ "$2" != "$3" ]; then echo "FAIL: $1: exit $3, expected $2"; fail=1; else echo "ok: $1"; fi; }
+expect_text() { grep -q -- "$2" "$1" || { echo "FAIL: $1 lacks \"$2\""; cat "$1"; fail=1; }; }
+
+$mpi 1 "$train" -help > "$tmp/h1.txt" 2>&1; check "train-efg -help" 0 $?
+for opt in -efg_data -soap_rcut -sagpr_zeta -sagpr_sigma2 -efg_kfold -efg_test_fraction; do expect_text "$tmp/h1.txt" "$opt"; done
+$mpi 1 "$predict" -help > "$tmp/h2.txt" 2>&1; check "efg-predict -help" 0 $?
+for opt in -efg_trajectory -efg_model -efg_field -efg_every -efg_block -efg_restart -pc_sternheimer; do expect_text "$tmp/h2.txt" "$opt"; done
+$mpi 2 "$train" -efg_output "$tmp/none" > "$tmp/e0.txt" 2>&1; check "no data" 64 $?
+$mpi 2 "$train" -efg_data "$tmp/missing.out" -efg_output "$tmp/bad1" > "$tmp/e1.txt" 2>&1; check "missing file" 74 $?
+$mpi 1 "$train" -efg_data "$data" -sagpr_zeta 1.5 -efg_output "$tmp/bad2" > "$tmp/e2.txt" 2>&1; check "bad zeta" 64 $?
+ls "$tmp"/bad* "$tmp"/none* > /dev/null 2>&1 && { echo "FAIL: outputs left after errors"; fail=1; }
+
+small="-soap_nmax 5 -soap_lmax 4 -soap_rcut 4.0,5.0 -sagpr_zeta 2 -sagpr_sigma2 1e-3,1e-2 -efg_kfold 3"
+$mpi 2 "$train" -efg_data "$data" $small -efg_output "$tmp/model" > "$tmp/train.txt" 2>&1; check "train-efg" 0 $?
+expect_text "$tmp/train.txt" "chosen rcut"
+expect_text "$tmp/train.txt" "test "
+[ -f "$tmp/model.h5" ] && [ -f "$tmp/model_report.h5" ] || { echo "FAIL: train-efg outputs missing"; fail=1; }
+$mpi 1 "$train" -efg_data "$data" $small -efg_output "$tmp/model" > "$tmp/e3.txt" 2>&1; check "refuses to overwrite" 74 $?
+
+# A short trajectory: beta-Li3PS4 3x2x2, 300 steps, a frame every 20.
+$mpi 2 "$md" -md_structure "$src/md/data/beta_Li3PS4_Pnma_ordered.extxyz" -md_replicate 3,2,2 \
+  -md_potential "$src/md/data/uf3/lps_ufp.uf3" -md_steps 300 -md_timestep 0.001 -md_thermostat bussi \
+  -md_temperature 300 -md_traj_every 20 -md_thermo_every 100 -md_output "$tmp/traj.h5md" > "$tmp/md.txt" 2>&1
+check "ufp-md trajectory" 0 $?
+
+args="-efg_trajectory $tmp/traj.h5md -efg_model $tmp/model.h5 -efg_block 2 -efg_field 0,0,1;1,1,0"
+$mpi 1 "$predict" $args -efg_output "$tmp/p1.h5" > "$tmp/p1.txt" 2>&1; check "efg-predict, 1 rank" 0 $?
+$mpi 3 "$predict" $args -efg_output "$tmp/p3.h5" > "$tmp/p3.txt" 2>&1; check "efg-predict, 3 ranks" 0 $?
+$mpi 3 "$predict" $args -efg_output "$tmp/pr.h5" -efg_crash_after_blocks 1 > "$tmp/pk.txt" 2>&1
+[ -f "$tmp/pr.h5.partial" ] && [ ! -f "$tmp/pr.h5" ] && echo "ok: killed run left only a partial file" ||
+  { echo "FAIL: killed run"; fail=1; }
+$mpi 2 "$predict" $args -efg_output "$tmp/pr.h5" -efg_restart > "$tmp/pr.txt" 2>&1; check "resume on 2 ranks" 0 $?
+expect_text "$tmp/pr.txt" "resuming: 3 of 8 blocks"
+$mpi 2 "$predict" -efg_trajectory "$tmp/traj.h5md" -efg_model point_charge -pc_sternheimer Li=-0.26 \
+  -efg_output "$tmp/pc.h5" > "$tmp/pc.txt" 2>&1; check "point-charge model" 0 $?
+
+"$py" - "$tmp" <<'EOF' || fail=1
+import sys, h5py, numpy as np
+tmp = sys.argv[1]
+a, b, r = (h5py.File(f"{tmp}/{n}.h5", "r")["efg"] for n in ("p1", "p3", "pr"))
+bad = 0
+for k in a:
+    x, y, z = a[k][()], b[k][()], r[k][()]
+    if not np.allclose(x, y, rtol=1e-12, atol=1e-15):
+        print("FAIL: 1 vs 3 ranks differ in", k); bad = 1
+    if not np.allclose(x, z, rtol=1e-12, atol=1e-15):
+        print("FAIL: resumed run differs in", k); bad = 1
+t = a["tensor"][()].reshape(a["tensor"].shape[0], -1, 3, 3)
+scale = np.abs(t).max()
+if np.abs(t - t.transpose(0, 1, 3, 2)).max() > 1e-14 * scale or np.abs(np.trace(t, axis1=2, axis2=3)).max() > 1e-12 * scale:
+    print("FAIL: tensors not symmetric and traceless"); bad = 1
+hz_per_au = -9.4221e6          # e Q / h for 7Li, Q = -40.1 mb
+ev = np.linalg.eigvalsh(t)
+vzz = np.take_along_axis(ev, np.abs(ev).argmax(axis=2)[..., None], axis=2)[..., 0]
+if np.abs(a["cq"][()] - hz_per_au * vzz).max() > 1e-3 * np.abs(a["cq"][()]).max():
+    print("FAIL: C_Q is not e Q Vzz / h"); bad = 1
+n = np.array([1, 1, 0]) / np.sqrt(2)
+w = hz_per_au * np.einsum("i,fnij,j->fn", n, t, n)
+if np.abs(a["omega_q"][()][..., 1] - w).max() > 1e-3 * np.abs(w).max():
+    print("FAIL: omega_Q is not (e Q / h) n.V.n"); bad = 1
+if a["step"][()][1] - a["step"][()][0] != 20 or len(a["atom_id"]) != 144 or a["block_done"][()].min() != 1:
+    print("FAIL: steps, atoms or blocks"); bad = 1
+pc = h5py.File(f"{tmp}/pc.h5", "r")["efg"]["tensor"][()].reshape(-1, 3, 3)
+if np.abs(np.trace(pc, axis1=1, axis2=2)).max() > 1e-8 * np.abs(pc).max():
+    print("FAIL: point-charge tensors not traceless"); bad = 1
+print("ok: outputs agree (1 vs 3 ranks, resumed), tensors physical; mean |C_Q| %.1f kHz (SA-GPR), %.1f kHz (point charges)"
+      % (np.abs(a["cq"][()]).mean() / 1e3, np.abs(h5py.File(f"{tmp}/pc.h5", "r")["efg"]["cq"][()]).mean() / 1e3))
+sys.exit(bad)
+EOF
+exit $fail
