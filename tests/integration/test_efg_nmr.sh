@@ -64,7 +64,7 @@ while i < len(lines) and lines[i].strip():
     i += 2 + n
     frame += 1
 rows = list(csv.DictReader(open(table)))
-assert len(rows) == len(ref) == 258, (len(rows), len(ref))
+assert len(rows) == len(ref) == 246, (len(rows), len(ref))
 worst = 0.0
 for r, (f, idx, cq, eta, wq, axes, v) in zip(rows, ref):
     assert int(r["frame"]) == f and int(r["index"]) == idx

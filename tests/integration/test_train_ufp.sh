@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# train-ufp end to end on the bundled CP2K labels (efg/data, 32 frames of
+# train-ufp end to end on the bundled CP2K labels (efg/data, 31 frames of
 # 16-32 atom Li3PS4 with repeats): -help, bad input (clear error, nothing
 # written), the four outputs, a refusal to overwrite, the same potential on
 # 1 and 3 ranks, and ufp-md reading the result and reproducing the
