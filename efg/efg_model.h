@@ -12,8 +12,8 @@
  * common/FORMATS.md): root attribute "kind" ("sagpr" or "point_charge")
  * and "centre_species", provenance attributes, and one group per part:
  *   /descriptor  (sagpr) attributes species, rcut, cutoff_width, sigma, n_max, l_max
- *   /sagpr       attributes zeta, sigma2, jitter; datasets sparse_p0 [M][F0],
- *                sparse_p2 [M][5][F2], weights [M][5] (a.u.)
+ *   /sagpr       attributes zeta, sigma2, jitter; datasets sparse_p0 [M][F0]
+ *                and projection [M][F2] (a.u.; sagpr.h)
  *   /point_charge  attributes accuracy, nspecies and per overridden species
  *                species, has_charge, charge (e), gamma_inf
  */

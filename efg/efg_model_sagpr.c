@@ -77,16 +77,15 @@ static UfpErrorCode write_model(const EfgModel model, MPI_Comm comm, hid_t loc)
   if (ierr) return ierr;
   SagprSettings s;
   int f0, f2, m;
-  const double *p0, *p2, *w;
-  SagprGetParts(sm->gpr, &s, &f0, &f2, &m, &p0, &p2, &w);
+  const double *p0, *u;
+  SagprGetParts(sm->gpr, &s, &f0, &f2, &m, &p0, &u);
   UfpCall(UfpH5CreateGroup(loc, "sagpr", &g));
   ierr = UfpH5WriteIntAttr(g, "zeta", s.zeta);
   if (!ierr) ierr = UfpH5WriteDoubleAttr(g, "sigma2", s.sigma2);
   if (!ierr) ierr = UfpH5WriteDoubleAttr(g, "jitter", s.jitter);
-  hsize_t d0[2] = {(hsize_t)m, (hsize_t)f0}, d2[3] = {(hsize_t)m, 5, (hsize_t)f2}, dw[2] = {(hsize_t)m, 5};
+  hsize_t d0[2] = {(hsize_t)m, (hsize_t)f0}, du[2] = {(hsize_t)m, (hsize_t)f2};
   if (!ierr) ierr = write_array(comm, g, "sparse_p0", 2, d0, p0);
-  if (!ierr) ierr = write_array(comm, g, "sparse_p2", 3, d2, p2);
-  if (!ierr) ierr = write_array(comm, g, "weights", 2, dw, w);
+  if (!ierr) ierr = write_array(comm, g, "projection", 2, du, u);
   UfpH5Close(&g);
   return ierr;
 }
@@ -114,8 +113,8 @@ UfpErrorCode EfgModelCreateSagpr(const LambdaSoapSettings *descriptor, const cha
   if (!ierr) {
     SagprSettings s;
     int f0, f2, m;
-    const double *p0, *p2, *w;
-    SagprGetParts(gpr, &s, &f0, &f2, &m, &p0, &p2, &w);
+    const double *p0, *u;
+    SagprGetParts(gpr, &s, &f0, &f2, &m, &p0, &u);
     if (f0 != LambdaSoapSize(sm->soap, 0) || f2 != LambdaSoapSize(sm->soap, 2)) {
       ierr = UFP_ERR_INPUT;
       UfpError(ierr, "SA-GPR model: %d and %d features per environment, but its descriptor gives %d and %d", f0, f2,
@@ -178,26 +177,23 @@ UfpErrorCode EfgModelReadSagpr(MPI_Comm comm, hid_t root, const char *centre, Ef
   hid_t dset;
   int rank;
   hsize_t dims[3];
-  if (!ierr) ierr = UfpH5OpenDataset(g, "weights", &dset);
+  if (!ierr) ierr = UfpH5OpenDataset(g, "projection", &dset);
   if (!ierr) {
     ierr = UfpH5DatasetShape(dset, &rank, dims);
     UfpH5Close(&dset);
   }
   const int m = (int)dims[0];
-  double *p0 = NULL, *p2 = NULL, *w = NULL;
+  double *p0 = NULL, *u = NULL;
   if (!ierr) ierr = UfpCalloc((size_t)m * f0, &p0);
-  if (!ierr) ierr = UfpCalloc((size_t)m * 5 * f2, &p2);
-  if (!ierr) ierr = UfpCalloc((size_t)m * 5, &w);
-  hsize_t e0[2] = {(hsize_t)m, (hsize_t)f0}, e2[3] = {(hsize_t)m, 5, (hsize_t)f2}, ew[2] = {(hsize_t)m, 5};
+  if (!ierr) ierr = UfpCalloc((size_t)m * f2, &u);
+  hsize_t e0[2] = {(hsize_t)m, (hsize_t)f0}, eu[2] = {(hsize_t)m, (hsize_t)f2};
   if (!ierr) ierr = read_array(g, "sparse_p0", 2, e0, p0);
-  if (!ierr) ierr = read_array(g, "sparse_p2", 3, e2, p2);
-  if (!ierr) ierr = read_array(g, "weights", 2, ew, w);
+  if (!ierr) ierr = read_array(g, "projection", 2, eu, u);
   UfpH5Close(&g);
   Sagpr gpr = NULL;
-  if (!ierr) ierr = SagprCreateFromWeights(&s, f0, f2, m, p0, p2, w, &gpr);
+  if (!ierr) ierr = SagprCreateFromProjection(&s, f0, f2, m, p0, u, &gpr);
   UfpFree(&p0);
-  UfpFree(&p2);
-  UfpFree(&w);
+  UfpFree(&u);
   if (!ierr) ierr = EfgModelCreateSagpr(&d, centre, gpr, model);
   return ierr;
 }

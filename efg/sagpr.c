@@ -11,8 +11,8 @@
 struct Sagpr_ {
   SagprSettings set;
   int f0, f2, m;
-  double *p0, *p2;   /* sparse environments: [m][f0], [m][5][f2] */
-  double *w;         /* [m][5], target units */
+  double *p0;        /* sparse lambda = 0 features [m][f0] */
+  double *u;         /* projections [m][f2], target units */
 };
 
 UfpErrorCode SagprFarthestPoints(int n, int f, const double *x, int m, int first, int *selected)
@@ -43,19 +43,20 @@ UfpErrorCode SagprFarthestPoints(int n, int f, const double *x, int m, int first
   return UFP_SUCCESS;
 }
 
-/* Kernel rows K[(i mu)][(M mu')] for n environments against the m sparse ones. */
-static UfpErrorCode kernel_rows(const struct Sagpr_ *model, int n, const double *p0, const double *p2, double *k)
+/* Kernel rows K[(i mu)][(M mu')] for n environments against the m sparse
+ * ones (features p0m, p2m); used by the fit. */
+static UfpErrorCode kernel_rows(int zeta, int m, int f0, int f2, const double *p0m, const double *p2m, int n,
+                                const double *p0, const double *p2, double *k)
 {
-  const int m = model->m, f0 = model->f0, f2 = model->f2;
   double *g0;
   UfpCall(UfpCalloc((size_t)n * m, &g0));
   /* G2 = P2 P2_M^T: (5n x f2)(f2 x 5m), straight into k. */
-  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, 5 * n, 5 * m, f2, 1.0, p2, f2, model->p2, f2, 0.0, k, 5 * m);
-  if (model->set.zeta > 1) {
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, m, f0, 1.0, p0, f0, model->p0, f0, 0.0, g0, m);
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, 5 * n, 5 * m, f2, 1.0, p2, f2, p2m, f2, 0.0, k, 5 * m);
+  if (zeta > 1) {
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, m, f0, 1.0, p0, f0, p0m, f0, 0.0, g0, m);
     for (int i = 0; i < n; i++)
       for (int j = 0; j < m; j++) {
-        double s = pow(g0[(size_t)i * m + j], model->set.zeta - 1);
+        double s = pow(g0[(size_t)i * m + j], zeta - 1);
         for (int mu = 0; mu < 5; mu++)
           for (int nu = 0; nu < 5; nu++) k[((size_t)i * 5 + mu) * 5 * m + (size_t)j * 5 + nu] *= s;
       }
@@ -65,7 +66,7 @@ static UfpErrorCode kernel_rows(const struct Sagpr_ *model, int n, const double 
 }
 
 static UfpErrorCode create(const SagprSettings *set, int f0, int f2, int m, const double *p0_sparse,
-                           const double *p2_sparse, Sagpr *model_out)
+                           Sagpr *model_out)
 {
   UfpCheck(set->zeta >= 1 && set->sigma2 > 0.0 && set->jitter >= 0.0, UFP_ERR_INPUT,
            "SA-GPR: need zeta >= 1, sigma^2 > 0 and jitter >= 0 (got %d, %g, %g)", set->zeta, set->sigma2,
@@ -79,18 +80,16 @@ static UfpErrorCode create(const SagprSettings *set, int f0, int f2, int m, cons
   model->f2 = f2;
   model->m = m;
   UfpCall(UfpCalloc((size_t)m * f0, &model->p0));
-  UfpCall(UfpCalloc((size_t)m * 5 * f2, &model->p2));
-  UfpCall(UfpCalloc((size_t)m * 5, &model->w));
+  UfpCall(UfpCalloc((size_t)m * f2, &model->u));
   memcpy(model->p0, p0_sparse, sizeof(double) * m * f0);
-  memcpy(model->p2, p2_sparse, sizeof(double) * m * 5 * f2);
   return UFP_SUCCESS;
 }
 
-UfpErrorCode SagprCreateFromWeights(const SagprSettings *set, int f0, int f2, int m, const double *p0_sparse,
-                                    const double *p2_sparse, const double *w, Sagpr *model)
+UfpErrorCode SagprCreateFromProjection(const SagprSettings *set, int f0, int f2, int m, const double *p0_sparse,
+                                       const double *u, Sagpr *model)
 {
-  UfpCall(create(set, f0, f2, m, p0_sparse, p2_sparse, model));
-  memcpy((*model)->w, w, sizeof(double) * m * 5);
+  UfpCall(create(set, f0, f2, m, p0_sparse, model));
+  memcpy((*model)->u, u, sizeof(double) * m * f2);
   return UFP_SUCCESS;
 }
 
@@ -98,9 +97,11 @@ UfpErrorCode SagprFit(MPI_Comm comm, const SagprSettings *set, int f0, int f2, i
                       const double *p2_sparse, int n, const double *p0, const double *p2, const double *t,
                       Sagpr *model_out)
 {
-  UfpCall(create(set, f0, f2, m, p0_sparse, p2_sparse, model_out));
+  UfpCall(create(set, f0, f2, m, p0_sparse, model_out));
   struct Sagpr_ *model = *model_out;
   const int dim = 5 * m;
+  double *w = NULL;
+  UfpCall(UfpCalloc(dim, &w));
   /* Target scale: root-mean-square component over all ranks. */
   double sums[2] = {0.0, 5.0 * n};
   for (int k = 0; k < 5 * n; k++) sums[0] += t[k] * t[k];
@@ -117,7 +118,8 @@ UfpErrorCode SagprFit(MPI_Comm comm, const SagprSettings *set, int f0, int f2, i
   if (!ierr) ierr = UfpCalloc((size_t)5 * batch, &y);
   for (int start = 0; start < n && !ierr; start += batch) {
     int count = n - start < batch ? n - start : batch;
-    ierr = kernel_rows(model, count, p0 + (size_t)start * f0, p2 + (size_t)start * 5 * f2, knm);
+    ierr = kernel_rows(set->zeta, m, f0, f2, p0_sparse, p2_sparse, count, p0 + (size_t)start * f0,
+                       p2 + (size_t)start * 5 * f2, knm);
     if (ierr) break;
     for (int k = 0; k < 5 * count; k++) y[k] = t[(size_t)start * 5 + k] / scale;
     cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, dim, 5 * count, 1.0, knm, dim, 1.0, a, dim);
@@ -130,7 +132,7 @@ UfpErrorCode SagprFit(MPI_Comm comm, const SagprSettings *set, int f0, int f2, i
   if (!ierr) ierr = MPI_Allreduce(MPI_IN_PLACE, b, dim, MPI_DOUBLE, MPI_SUM, comm) == MPI_SUCCESS
                         ? UFP_SUCCESS
                         : UFP_ERR_INTERNAL;
-  if (!ierr) ierr = kernel_rows(model, m, model->p0, model->p2, kmm);
+  if (!ierr) ierr = kernel_rows(set->zeta, m, f0, f2, p0_sparse, p2_sparse, m, p0_sparse, p2_sparse, kmm);
   if (!ierr) {
     double mean = 0.0;
     for (int q = 0; q < dim; q++) mean += kmm[(size_t)q * dim + q];
@@ -141,10 +143,14 @@ UfpErrorCode SagprFit(MPI_Comm comm, const SagprSettings *set, int f0, int f2, i
     for (int q = 0; q < dim; q++) a[(size_t)q * dim + q] += set->jitter * mean;
     UfpSpdSolver solver = NULL;
     ierr = UfpSpdSolverCreate(comm, dim, &solver);
-    if (!ierr) ierr = UfpSpdSolverSolve(solver, a, 1, b, model->w, 1e-12, NULL);
+    if (!ierr) ierr = UfpSpdSolverSolve(solver, a, 1, b, w, 1e-12, NULL);
     UfpSpdSolverDestroy(&solver);
-    for (int q = 0; q < dim; q++) model->w[q] *= scale;
+    /* u_M = scale sum_mu p2_mu(M) w_{M mu} */
+    for (int j = 0; j < m && !ierr; j++)
+      for (int mu = 0; mu < 5; mu++)
+        cblas_daxpy(f2, scale * w[5 * j + mu], p2_sparse + ((size_t)j * 5 + mu) * f2, 1, model->u + (size_t)j * f2, 1);
   }
+  UfpFree(&w);
   UfpFree(&a);
   UfpFree(&b);
   UfpFree(&kmm);
@@ -155,47 +161,52 @@ UfpErrorCode SagprFit(MPI_Comm comm, const SagprSettings *set, int f0, int f2, i
 
 UfpErrorCode SagprPredict(const Sagpr model, int n, const double *p0, const double *p2, double *t)
 {
-  const int dim = 5 * model->m, batch = 256;
-  double *k;
-  UfpCall(UfpCalloc((size_t)5 * (n < batch ? n : batch) * dim + 1, &k));
-  for (int start = 0; start < n; start += batch) {
-    int count = n - start < batch ? n - start : batch;
-    UfpErrorCode ierr = kernel_rows(model, count, p0 + (size_t)start * model->f0,
-                                    p2 + (size_t)start * 5 * model->f2, k);
-    if (ierr) {
-      UfpFree(&k);
-      return ierr;
+  const int m = model->m, f0 = model->f0, f2 = model->f2, batch = 256, nb = n < batch ? n : batch;
+  double *g = NULL, *s = NULL;
+  UfpErrorCode ierr = UfpCalloc((size_t)5 * nb * m + 1, &g);
+  if (!ierr) ierr = UfpCalloc((size_t)nb * m + 1, &s);
+  for (int start = 0; start < n && !ierr; start += batch) {
+    const int count = n - start < batch ? n - start : batch;
+    /* G = P2 U^T: (5 count x f2)(f2 x m) */
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, 5 * count, m, f2, 1.0, p2 + (size_t)start * 5 * f2, f2,
+                model->u, f2, 0.0, g, m);
+    if (model->set.zeta > 1) {
+      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, count, m, f0, 1.0, p0 + (size_t)start * f0, f0, model->p0,
+                  f0, 0.0, s, m);
+      for (size_t q = 0; q < (size_t)count * m; q++) s[q] = pow(s[q], model->set.zeta - 1);
     }
-    cblas_dgemv(CblasRowMajor, CblasNoTrans, 5 * count, dim, 1.0, k, dim, model->w, 1, 0.0, t + (size_t)start * 5, 1);
+    for (int i = 0; i < count; i++)
+      for (int mu = 0; mu < 5; mu++) {
+        const double *row = g + ((size_t)i * 5 + mu) * m;
+        double sum = 0.0;
+        if (model->set.zeta > 1)
+          for (int j = 0; j < m; j++) sum += row[j] * s[(size_t)i * m + j];
+        else
+          for (int j = 0; j < m; j++) sum += row[j];
+        t[((size_t)start + i) * 5 + mu] = sum;
+      }
   }
-  UfpFree(&k);
-  return UFP_SUCCESS;
-}
-
-const double *SagprWeights(const Sagpr model, int *m)
-{
-  if (m) *m = model->m;
-  return model->w;
+  UfpFree(&g);
+  UfpFree(&s);
+  return ierr;
 }
 
 void SagprGetParts(const Sagpr model, SagprSettings *settings, int *f0, int *f2, int *m, const double **p0_sparse,
-                   const double **p2_sparse, const double **w)
+                   const double **u)
 {
   *settings = model->set;
   *f0 = model->f0;
   *f2 = model->f2;
   *m = model->m;
   *p0_sparse = model->p0;
-  *p2_sparse = model->p2;
-  *w = model->w;
+  *u = model->u;
 }
 
 UfpErrorCode SagprDestroy(Sagpr *model_ptr)
 {
   if (!model_ptr || !*model_ptr) return UFP_SUCCESS;
   UfpFree(&(*model_ptr)->p0);
-  UfpFree(&(*model_ptr)->p2);
-  UfpFree(&(*model_ptr)->w);
+  UfpFree(&(*model_ptr)->u);
   UfpFree(model_ptr);
   return UFP_SUCCESS;
 }

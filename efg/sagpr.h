@@ -19,9 +19,13 @@
  * component (so sigma^2 is dimensionless: the noise variance relative to
  * the data's).  Ranks split the N training environments, each adds its rows
  * to K_NM^T K_NM and K_NM^T y, the sums are reduced and the 5M x 5M system
- * is solved by ScaLAPACK (spd_solve.h).  Prediction is batched: the kernel
- * rows of a frame's environments come from two matrix products (BLAS 3),
- * G2 = P2 P2_M^T and G0 = P0 P0_M^T, then t = (G2 * G0^(zeta-1)) w.
+ * is solved by ScaLAPACK (spd_solve.h).
+ * Prediction in projected form: since K_{mu mu'}(i, M) is a dot product of
+ * features, t_mu(i) = sum_M s(i, M) p2_mu(i) . u_M with s = (p0(i) . p0(M))^(zeta-1)
+ * and u_M = sum_mu' p2_mu'(M) w_{M mu'}, one F2-vector per sparse
+ * environment: five times less to store and to multiply than the sparse
+ * lambda = 2 features.  A frame's environments are predicted with two
+ * matrix products (BLAS 3), G = P2 U^T and S = P0 P0_M^T.
  * Reference: A. Grisafi et al., Phys. Rev. Lett. 120, 036002 (2018);
  * J. Quiñonero-Candela, C. E. Rasmussen, JMLR 6, 1939 (2005) (projected
  * process).
@@ -51,16 +55,15 @@ UfpErrorCode SagprFarthestPoints(int n, int f, const double *x, int m, int first
 UfpErrorCode SagprFit(MPI_Comm comm, const SagprSettings *settings, int f0, int f2, int m, const double *p0_sparse,
                       const double *p2_sparse, int n, const double *p0, const double *p2, const double *t,
                       Sagpr *model);
-/* Model from stored parts (file readers): weights w[m][5] in target units. */
-UfpErrorCode SagprCreateFromWeights(const SagprSettings *settings, int f0, int f2, int m, const double *p0_sparse,
-                                    const double *p2_sparse, const double *w, Sagpr *model);
+/* Model from stored parts (file readers): the sparse lambda = 0 features
+ * p0_sparse[m][f0] and the projections u[m][f2] (target units). */
+UfpErrorCode SagprCreateFromProjection(const SagprSettings *settings, int f0, int f2, int m, const double *p0_sparse,
+                                       const double *u, Sagpr *model);
 /* Predict t[n][5] for n environments. */
 UfpErrorCode SagprPredict(const Sagpr model, int n, const double *p0, const double *p2, double *t);
-/* The weights (m * 5 values, target units) and sizes. */
-const double *SagprWeights(const Sagpr model, int *m);
 /* Everything a file needs to rebuild the model. */
 void SagprGetParts(const Sagpr model, SagprSettings *settings, int *f0, int *f2, int *m, const double **p0_sparse,
-                   const double **p2_sparse, const double **w);
+                   const double **u);
 UfpErrorCode SagprDestroy(Sagpr *model);
 
 #endif
