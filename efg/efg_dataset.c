@@ -77,9 +77,12 @@ UfpErrorCode EfgDatasetLoad(MPI_Comm comm, const EfgDatasetSpec *spec, EfgDatase
   }
   UfpCall(UfpCalloc(d->nframes + 1, &d->test));
   UfpCall(UfpCalloc(d->nframes + 1, &d->fold));
-  int ntrain = 0;
+  int ntrain = 0, largest = 0;
+  for (int q = 0; q < d->nframes; q++)
+    if (d->frames[q]->natoms > largest) largest = d->frames[q]->natoms;
   for (int q = 0; q < d->nframes; q++) {
-    d->test[q] = counter_uniform(spec->seed, 0, d->file[q], d->index[q]) < spec->test_fraction;
+    d->test[q] = spec->split_by_size ? d->frames[q]->natoms == largest
+                                     : counter_uniform(spec->seed, 0, d->file[q], d->index[q]) < spec->test_fraction;
     d->fold[q] = d->test[q] ? -1 : (int)(counter_uniform(spec->seed, 1, d->file[q], d->index[q]) * spec->kfold);
     ntrain += !d->test[q];
   }

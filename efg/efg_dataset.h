@@ -7,8 +7,10 @@
  * Duplicates: frames with the same cell, species and positions (to 1e-6 Å)
  * are kept once (the first), before any split, so that no structure sits
  * in both training and test sets.
- * Split: frame k of file f goes to the test set when u(seed, f, k) <
- * test_fraction, u a counter-based uniform number (splitmix64), so the
+ * Split: with split_by_size, the test set is every frame with the largest
+ * atom count (a size-extensivity test: the model never saw a cell that
+ * large); otherwise frame k of file f goes to the test set when
+ * u(seed, f, k) < test_fraction, u a counter-based uniform number (splitmix64), so the
  * split depends neither on the order of the files' frames in memory nor on
  * the rank count; training frames are dealt to cross-validation folds by a
  * second stream of the same generator.
@@ -47,6 +49,7 @@ typedef struct {
   double test_fraction;
   uint64_t seed;
   int kfold;               /* >= 2 */
+  int split_by_size;       /* test set: the frames with the most atoms */
 } EfgDatasetSpec;
 
 /* Read, de-duplicate and split (every rank reads the files). */

@@ -80,6 +80,10 @@ void EfgMetricsFree(EfgMetrics *m) { UfpFree(&m->qdot); }
 
 void EfgMetricsPrint(FILE *out, const char *label, const EfgMetrics *m)
 {
+  if (m->n <= 0) {
+    fprintf(out, "%-12s     0  (no environments)\n", label);
+    return;
+  }
   fprintf(out,
           "%-12s %5d  omega_Q MAE %7.2f kHz (RMSE %7.2f; signal RMS %7.2f)  C_Q MAE %7.2f kHz  eta MAE %.3f  "
           "components MAE %.2e a.u.  |q.q| >= 0.9: %5.1f %%\n",
@@ -101,8 +105,8 @@ UfpErrorCode EfgMetricsWrite(hid_t loc, const char *name, int rank, const EfgMet
   if (!ierr) ierr = UfpH5WriteStringAttr(g, "field", "lab z");
   hid_t dset;
   hsize_t dims[1] = {(hsize_t)m->n};
-  if (!ierr) ierr = UfpH5CreateDataset(g, "quaternion_overlap_sorted", H5T_NATIVE_DOUBLE, 1, dims, 0, &dset);
-  if (!ierr) {
+  if (!ierr && m->n > 0) ierr = UfpH5CreateDataset(g, "quaternion_overlap_sorted", H5T_NATIVE_DOUBLE, 1, dims, 0, &dset);
+  if (!ierr && m->n > 0) {
     ierr = UfpH5WriteSlab(dset, H5T_NATIVE_DOUBLE, 0, rank == 0 ? (hsize_t)m->n : 0, m->qdot);
     UfpH5Close(&dset);
   }

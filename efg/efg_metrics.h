@@ -41,8 +41,8 @@ UfpErrorCode EfgMetricsCompute(const UfpIsotope *isotope, int n, const double (*
 void EfgMetricsFree(EfgMetrics *m);
 /* One table line (label, then the numbers with their units). */
 void EfgMetricsPrint(FILE *out, const char *label, const EfgMetrics *m);
-/* Attributes and the qdot dataset in a new group name under loc (collective;
- * rank 0 writes the data). */
+/* Attributes and the qdot dataset (when n > 0) in a new group name under
+ * loc (collective; rank 0 writes the data). */
 UfpErrorCode EfgMetricsWrite(hid_t loc, const char *name, int rank, const EfgMetrics *m);
 
 #endif

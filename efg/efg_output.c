@@ -1,6 +1,7 @@
 /* efg_output.c -- see efg_output.h for the schema and the restart rule. */
 #include "efg_output.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@ struct EfgOutput_ {
   const UfpIsotope *isotope;
   UfpH5File *file;
   hid_t group, dset[ND];
+  double sums[3]; /* sum |C_Q|, sum eta, count (this rank, this run) */
 };
 
 static UfpErrorCode create_layout(struct EfgOutput_ *o)
@@ -148,6 +150,9 @@ UfpErrorCode EfgOutputWriteBlock(EfgOutput o, int b, int count, const int64_t *s
     vzz[c] = pas.vzz;
     eta[c] = pas.eta;
     cq[c] = UfpEfgCq(o->isotope, pas.vzz);
+    o->sums[0] += fabs(cq[c]);
+    o->sums[1] += eta[c];
+    o->sums[2] += 1.0;
     memcpy(quat + 4 * c, pas.q, sizeof pas.q);
     for (int k = 0; k < K && !ierr; k++) {
       ierr = UfpEfgOmegaQ(o->isotope, v[c], o->field[k], &omega[c * K + k]);
@@ -180,6 +185,16 @@ UfpErrorCode EfgOutputWriteBlock(EfgOutput o, int b, int count, const int64_t *s
   UfpFree(&phi);
   UfpFree(&quat);
   return ierr;
+}
+
+UfpErrorCode EfgOutputSummary(EfgOutput o, double *mean_abs_cq, double *mean_eta, double *count)
+{
+  double total[3];
+  UfpCallMPI(MPI_Allreduce(o->sums, total, 3, MPI_DOUBLE, MPI_SUM, o->comm));
+  *count = total[2];
+  *mean_abs_cq = total[2] > 0 ? total[0] / total[2] : 0.0;
+  *mean_eta = total[2] > 0 ? total[1] / total[2] : 0.0;
+  return UFP_SUCCESS;
 }
 
 UfpErrorCode EfgOutputClose(EfgOutput *out)

@@ -56,6 +56,9 @@ UfpErrorCode EfgOutputOpen(MPI_Comm comm, const char *path, const EfgOutputLayou
  * NMR quantities are computed here.  Marks the blocks done and flushes. */
 UfpErrorCode EfgOutputWriteBlock(EfgOutput out, int b, int count, const int64_t *step, const double *time,
                                  const int64_t *frame, const double (*v)[3][3]);
+/* Mean |C_Q| (Hz) and mean eta over the tensors written by this run (all
+ * ranks; collective); count is their number. */
+UfpErrorCode EfgOutputSummary(EfgOutput out, double *mean_abs_cq, double *mean_eta, double *count);
 UfpErrorCode EfgOutputClose(EfgOutput *out);
 
 #endif

@@ -235,8 +235,13 @@ static UfpErrorCode run(MPI_Comm comm)
             (r + 1) * size < ntodo ? (r + 1) * size : ntodo, ntodo, elapsed, elapsed / fraction - elapsed);
     if (set.crash_after >= 0 && r + 1 >= set.crash_after && rank == 0) raise(SIGKILL);
   }
+  double mean_cq, mean_eta, count;
+  UfpCall(EfgOutputSummary(out, &mean_cq, &mean_eta, &count));
   UfpCall(EfgOutputClose(&out));
   UfpCall(UfpOutputCommit(comm, set.output));
+  if (count > 0)
+    UfpInfo(comm, "efg-predict: %s over %.0f tensors computed in this run: mean |C_Q| %.2f kHz, mean eta %.3f\n",
+            iso->symbol, count, 1e-3 * mean_cq, mean_eta);
   UfpInfo(comm, "efg-predict: wrote %s: %lld frames x %d %s in %.1f s (%.3f ms per %s environment per rank)\n",
           set.output, (long long)nframes, ncentres, centre, MPI_Wtime() - t0,
           1e3 * (MPI_Wtime() - t0) * size / ((double)nframes * ncentres), centre);

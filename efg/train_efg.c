@@ -51,7 +51,7 @@ enum { MAX_GRID = 16 };
 
 typedef struct {
   char data[8192], centre[16], isotope[32], species[256], output[UFP_PATH_MAX];
-  int format, overwrite;
+  int format, overwrite, split_by_size;
   double test_fraction;
   long seed, kfold, nmax, lmax, sparse;
   double rcut[MAX_GRID], sigma2[MAX_GRID], zeta[MAX_GRID];
@@ -89,6 +89,9 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
                            "EfgSetIsotope", s->isotope, sizeof s->isotope, NULL));
   UfpCall(UfpOptionsReal(o, "-efg_test_fraction", "fraction of frames withheld as the test set", "",
                          "EfgSetTestFraction", &s->test_fraction));
+  UfpCall(UfpOptionsBool(o, "-efg_test_largest", "test on the frames with the most atoms instead of a random "
+                                                "fraction (size extensivity)",
+                         "EfgSetTestLargest", &s->split_by_size));
   UfpCall(UfpOptionsInt(o, "-efg_seed", "seed of the test split and the folds", "", "EfgSetSeed", &s->seed));
   UfpCall(UfpOptionsInt(o, "-efg_kfold", "cross-validation folds over the training frames", "", "EfgSetKfold",
                         &s->kfold));
@@ -289,7 +292,7 @@ static UfpErrorCode run(MPI_Comm comm)
 
   EfgDatasetSpec spec = {.nfiles = nfiles, .paths = (const char *const *)paths, .format = set.format,
                          .centre = set.centre, .test_fraction = set.test_fraction, .seed = (uint64_t)set.seed,
-                         .kfold = (int)set.kfold};
+                         .kfold = (int)set.kfold, .split_by_size = set.split_by_size};
   EfgDataset *d = NULL;
   UfpCall(EfgDatasetLoad(comm, &spec, &d));
   int ntest = 0, nte = 0;
@@ -398,7 +401,7 @@ static UfpErrorCode run(MPI_Comm comm)
     UfpCall(select_envs(d, 0, -1, fractions[c], c < 3 ? u : NULL, &part));
     lc_n[c] = part.n;
     lc_omega[c] = lc_comp[c] = NAN;
-    if (part.n >= 2) {
+    if (part.n >= 2 && test.n > 0) {
       Sagpr model;
       UfpCall(fit(comm, d, &part, f0, f2, p0, p2, chosen.zeta, chosen.sigma2, set.jitter, (int)set.sparse, &model));
       double(*v)[3][3];
@@ -477,13 +480,15 @@ static UfpErrorCode run(MPI_Comm comm)
   UfpCall(UfpH5Close(&g));
   UfpCall(UfpH5CreateGroup(root, "parity", &g));
   hsize_t dp[3] = {(hsize_t)test.n, 3, 3};
-  UfpCall(UfpH5CreateDataset(g, "test_reference", H5T_NATIVE_DOUBLE, 3, dp, 0, &dset));
-  UfpCall(UfpH5WriteSlab(dset, H5T_NATIVE_DOUBLE, 0, UfpCommRank(comm) == 0 ? (hsize_t)test.n : 0, ref_test));
-  UfpCall(UfpH5Close(&dset));
-  UfpCall(UfpH5CreateDataset(g, "test_predicted", H5T_NATIVE_DOUBLE, 3, dp, 0, &dset));
-  UfpCall(UfpH5WriteSlab(dset, H5T_NATIVE_DOUBLE, 0, UfpCommRank(comm) == 0 ? (hsize_t)test.n : 0, pred_test));
-  UfpCall(UfpH5WriteStringAttr(dset, "units", "atomic units of EFG"));
-  UfpCall(UfpH5Close(&dset));
+  if (test.n > 0) {
+    UfpCall(UfpH5CreateDataset(g, "test_reference", H5T_NATIVE_DOUBLE, 3, dp, 0, &dset));
+    UfpCall(UfpH5WriteSlab(dset, H5T_NATIVE_DOUBLE, 0, UfpCommRank(comm) == 0 ? (hsize_t)test.n : 0, ref_test));
+    UfpCall(UfpH5Close(&dset));
+    UfpCall(UfpH5CreateDataset(g, "test_predicted", H5T_NATIVE_DOUBLE, 3, dp, 0, &dset));
+    UfpCall(UfpH5WriteSlab(dset, H5T_NATIVE_DOUBLE, 0, UfpCommRank(comm) == 0 ? (hsize_t)test.n : 0, pred_test));
+    UfpCall(UfpH5WriteStringAttr(dset, "units", "atomic units of EFG"));
+    UfpCall(UfpH5Close(&dset));
+  }
   UfpCall(UfpH5Close(&g));
   UfpCall(UfpH5FileDestroy(&file));
   UfpCall(UfpOutputCommit(comm, path_report));

@@ -11,8 +11,12 @@
 #   2. 5 ps of ufp-md at 300 K with the bundled LPS potential
 #      (md/data/uf3/lps_ufp.uf3, trained by jobs/train-lps.sh) for
 #      beta-Li3PS4 3x2x2 (384 atoms) and the bundled amorphous cell
-#      (md/data/amorphous_Li3PS4_576.extxyz, 576 atoms, jobs/amorphous-lps.sh).
-# EFG prediction and the correlation analysis are added as they land.
+#      (md/data/amorphous_Li3PS4_576.extxyz, 576 atoms, jobs/amorphous-lps.sh);
+#   3. efg-predict on both trajectories with the bundled SA-GPR EFG model
+#      (efg/data/lps_efg.h5, jobs/train-efg-lps.sh; trained on only 13 CP2K
+#      structures so far): the 7Li tensor, C_Q, eta and omega_Q of every Li
+#      in every frame.
+# The correlation analysis is added when it lands.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${1:-$here/lps-demo}
@@ -40,7 +44,10 @@ for phase in beta amorphous; do
     -md_tau 0.1 -md_temperature 300 -md_seed 300 -md_thermo_every 1000 -md_traj_every 100 \
     -md_output "$out/${phase}_300K.h5md" -overwrite
   echo
+  echo "== efg-predict: 7Li EFG of every Li in every frame, bundled SA-GPR model"
+  $mpi "$build/efg/efg-predict" -efg_trajectory "$out/${phase}_300K.h5md" -efg_model "$here/efg/data/lps_efg.h5" \
+    -efg_output "$out/${phase}_300K_efg.h5" -efg_overwrite
+  echo
 done
-echo "Written: $out/lps_li7_nmr.csv, $out/beta_300K.h5md, $out/amorphous_300K.h5md"
-echo "Not yet part of this job: ML-EFG prediction (efg-predict), ACF fits and hop analysis"
-echo "(acf-fit).  See README.md."
+echo "Written: $out/lps_li7_nmr.csv, $out/{beta,amorphous}_300K.h5md, $out/{beta,amorphous}_300K_efg.h5"
+echo "Not yet part of this job: ACF fits and hop analysis (acf-fit).  See README.md."
