@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "efg_model.h"
 #include "efg_tensor.h"
 #include "extxyz.h"
 #include "label_files.h"
@@ -53,7 +54,7 @@ static const char help[] =
     "Exit codes: 0 ok, 64 usage, 65 bad input, 70 internal, 74 I/O.\n";
 
 typedef struct {
-  char input[UFP_PATH_MAX], output[UFP_PATH_MAX];
+  char input[UFP_PATH_MAX], output[UFP_PATH_MAX], model[UFP_PATH_MAX];
   char species[256], isotopes[256];
   int format, units, overwrite;
   double field[3], trace_tolerance;
@@ -93,6 +94,9 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
                               "EfgNmrSetField", s->field, &nfield, NULL));
   UfpCall(UfpOptionsReal(o, "-nmr_trace_tolerance", "largest accepted |Tr V| / |V_zz|", "",
                          "EfgNmrSetTraceTolerance", &s->trace_tolerance));
+  UfpCall(UfpOptionsString(o, "-efg_model", "tabulate this model's tensors (a train-efg file or point_charge) "
+                                            "for the input's structures instead of their labels",
+                           "EfgNmrSetModel", s->model, sizeof s->model, NULL));
   UfpCall(UfpOptionsBool(o, "-overwrite", "replace a complete output", "EfgNmrSetOverwrite", &s->overwrite));
   UfpCall(UfpOptionsEnd(&o));
   if (UfpHelpRequested()) return UFP_SUCCESS;
@@ -172,16 +176,69 @@ static UfpErrorCode summary_slot(SpeciesSummary *summary, int *nspecies, const c
   return UFP_SUCCESS;
 }
 
+/* The input's structures with an efg column from the model (rank 0 only):
+ * tensors of the model's centre species; the other atoms get zeros and are
+ * not tabulated (species_selected). */
+static UfpErrorCode predicted_frames(Settings *s, int *nframes, UfpStructure ***frames)
+{
+  EfgModel model = NULL;
+  if (!strcmp(s->model, "point_charge")) {
+    EwaldEfgSettings pc;
+    EwaldEfgSettingsDefault(&pc);
+    UfpCall(EfgModelCreatePointCharge(&pc, s->species[0] ? s->species : "Li", &model));
+  } else
+    UfpCall(EfgModelRead(MPI_COMM_SELF, s->model, &model));
+  UfpCheck(!s->species[0] || !strcmp(s->species, EfgModelCentreSpecies(model)), UFP_ERR_USAGE,
+           "-nmr_species %s, but the model gives tensors of %s only", s->species, EfgModelCentreSpecies(model));
+  snprintf(s->species, sizeof s->species, "%s", EfgModelCentreSpecies(model));
+  EfgLabelFormat format = (EfgLabelFormat)s->format;
+  UfpErrorCode ierr = format == EFG_LABELS_AUTO ? EfgLabelsDetectFormat(s->input, &format) : UFP_SUCCESS;
+  if (!ierr)
+    ierr = format == EFG_LABELS_EXTXYZ ? UfpExtxyzReadAll(s->input, nframes, frames)
+                                       : EfgLabelsRead(s->input, format, nframes, frames);
+  for (int f = 0; f < *nframes && !ierr; f++) {
+    UfpStructure *st = (*frames)[f];
+    UfpAtomColumn *col = UfpStructureFindColumn(st, "efg");
+    if (!col) ierr = UfpStructureAddColumn(st, "efg", 'R', 9, &col);
+    int *centres = NULL, n = 0;
+    double(*v)[3][3] = NULL;
+    if (!ierr) ierr = UfpCalloc(st->natoms, &centres);
+    if (!ierr) ierr = UfpCalloc(st->natoms, &v);
+    for (int i = 0; i < st->natoms && !ierr; i++) {
+      for (int k = 0; k < 9; k++) col->real[9 * i + k] = 0.0;
+      if (!strcmp(st->species[i], EfgModelCentreSpecies(model))) centres[n++] = i;
+    }
+    UfpCell cell;
+    if (!ierr && !st->has_lattice) {
+      ierr = UFP_ERR_INPUT;
+      UfpError(ierr, "%s, frame %d: a model needs the cell (Lattice=)", s->input, f);
+    }
+    if (!ierr) ierr = UfpCellSetup(&cell, st->lattice, st->pbc);
+    if (!ierr && n > 0)
+      ierr = EfgModelPredict(model, &cell, st->natoms, (const double(*)[3])st->x,
+                             (const char(*)[UFP_LABEL_MAX])st->species, n, centres, v);
+    for (int c = 0; c < n && !ierr; c++)
+      for (int k = 0; k < 9; k++) col->real[9 * centres[c] + k] = v[c][k / 3][k % 3];
+    UfpFree(&centres);
+    UfpFree(&v);
+  }
+  EfgModelDestroy(&model);
+  return ierr;
+}
+
 /* Rank 0: read, check, write the partial CSV, print the summary. */
 static UfpErrorCode write_table(const char *partial, void *ctx)
 {
-  const Settings *s = ctx;
+  Settings *s = ctx;
   int nframes = 0, nspecies = 0;
   UfpStructure **frames = NULL;
   SpeciesSummary summary[MAX_SPECIES];
   /* Every frame now has efg:R:9 in atomic units. */
-  UfpCall(EfgLabelsReadUnits(s->input, (EfgLabelFormat)s->format, (EfgLabelUnits)s->units, &nframes,
-                             &frames));
+  if (s->model[0])
+    UfpCall(predicted_frames(s, &nframes, &frames));
+  else
+    UfpCall(EfgLabelsReadUnits(s->input, (EfgLabelFormat)s->format, (EfgLabelUnits)s->units, &nframes,
+                               &frames));
   /* Check everything before writing anything. */
   for (int f = 0; f < nframes; f++) {
     UfpAtomColumn *efg = UfpStructureFindColumn(frames[f], "efg");

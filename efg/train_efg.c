@@ -4,9 +4,9 @@
  *
  *   mpiexec -n 2 train-efg -efg_data a.out,b.out,labels.extxyz -efg_output lps_efg
  *
- * writes lps_efg.h5 (the model: efg_model.h; efg-predict reads it) and
- * lps_efg_report.h5, each as NAME.partial renamed when complete, and prints
- * the tables.
+ * writes lps_efg.h5 (the model: efg_model.h; efg-predict reads it),
+ * lps_efg_report.h5 and lps_efg_report.txt, each as NAME.partial renamed
+ * when complete, and prints the tables.
  *
  * Pipeline: labels from CP2K outputs, CASTEP .magres or extxyz files
  * (label_files.h), duplicates dropped, frames split into training and a
@@ -271,6 +271,38 @@ static void labels_of(const EfgDataset *d, const Selection *sel, double (*v)[3][
   for (int k = 0; k < sel->n; k++) memcpy(v[k], d->v[sel->env[k]], sizeof(double) * 9);
 }
 
+/* The text report: the same tables the run prints. */
+typedef struct {
+  const char *isotope;
+  const CvPoint *cv, *chosen;
+  int ncv;
+  const EfgMetrics *train, *test;
+  const int *lc_n;
+  const double *lc_omega, *lc_comp;
+} TextReport;
+
+static UfpErrorCode write_text(const char *partial, void *ctx)
+{
+  const TextReport *r = ctx;
+  FILE *out = fopen(partial, "w");
+  UfpCheck(out, UFP_ERR_IO, "cannot open %s for writing", partial);
+  fprintf(out, "train-efg report (%s; field along lab z)\n\ncross-validation: rcut (Å), zeta, sigma^2, held-out RMSE of "
+               "the l = 2 components (a.u.)\n",
+          r->isotope);
+  for (int k = 0; k < r->ncv; k++)
+    fprintf(out, "  %5.2f %2d %8.1e %.5e%s\n", r->cv[k].rcut, r->cv[k].zeta, r->cv[k].sigma2, r->cv[k].rmse,
+            &r->cv[k] == r->chosen ? "  <- chosen" : "");
+  fprintf(out, "\nerrors:\n");
+  EfgMetricsPrint(out, "train", r->train);
+  EfgMetricsPrint(out, "test", r->test);
+  fprintf(out, "\nlearning curve: training environments, test omega_Q MAE (kHz), test component RMSE (a.u.)\n");
+  for (int c = 0; c < 4; c++) fprintf(out, "  %6d %8.2f %.4e\n", r->lc_n[c], r->lc_omega[c], r->lc_comp[c]);
+  int failed = ferror(out);
+  failed |= fclose(out) != 0;
+  UfpCheck(!failed, UFP_ERR_IO, "error writing %s", partial);
+  return UFP_SUCCESS;
+}
+
 static UfpErrorCode run(MPI_Comm comm)
 {
   double t0 = MPI_Wtime();
@@ -492,7 +524,12 @@ static UfpErrorCode run(MPI_Comm comm)
   UfpCall(UfpH5Close(&g));
   UfpCall(UfpH5FileDestroy(&file));
   UfpCall(UfpOutputCommit(comm, path_report));
-  UfpInfo(comm, "train-efg: wrote %s and %s; %.1f s in all\n", path_model, path_report, MPI_Wtime() - t0);
+  char path_text[UFP_PATH_MAX + 16];
+  snprintf(path_text, sizeof path_text, "%s_report.txt", set.output);
+  TextReport text = {iso->symbol, cv, &cv[best], ncv, &m_train, &m_test, lc_n, lc_omega, lc_comp};
+  UfpCall(UfpOutputWriteOnRoot(comm, path_text, set.overwrite, write_text, &text));
+  UfpInfo(comm, "train-efg: wrote %s, %s and %s; %.1f s in all\n", path_model, path_report, path_text,
+          MPI_Wtime() - t0);
 
   UfpProvenanceDestroy(&prov);
   EfgModelDestroy(&model);

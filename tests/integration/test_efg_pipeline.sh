@@ -34,7 +34,13 @@ small="-soap_nmax 5 -soap_lmax 4 -soap_rcut 4.0,5.0 -sagpr_zeta 2 -sagpr_sigma2 
 $mpi 2 "$train" -efg_data "$data" $small -efg_output "$tmp/model" > "$tmp/train.txt" 2>&1; check "train-efg" 0 $?
 expect_text "$tmp/train.txt" "chosen rcut"
 expect_text "$tmp/train.txt" "test "
-[ -f "$tmp/model.h5" ] && [ -f "$tmp/model_report.h5" ] || { echo "FAIL: train-efg outputs missing"; fail=1; }
+[ -f "$tmp/model.h5" ] && [ -f "$tmp/model_report.h5" ] && [ -f "$tmp/model_report.txt" ] ||
+  { echo "FAIL: train-efg outputs missing"; fail=1; }
+expect_text "$tmp/model_report.txt" "<- chosen"
+# NMR table from the model's predictions for the labelled structures: one row per Li.
+$mpi 1 "$build/efg/efg-nmr" -efg_input "$data" -efg_model "$tmp/model.h5" -nmr_output "$tmp/model_nmr.csv" \
+  > "$tmp/nmr.txt" 2>&1; check "efg-nmr with a model" 0 $?
+[ "$(($(wc -l < "$tmp/model_nmr.csv") - 1))" = 246 ] && echo "ok: 246 Li rows" || { echo "FAIL: model table rows"; fail=1; }
 $mpi 1 "$train" -efg_data "$data" $small -efg_output "$tmp/model" > "$tmp/e3.txt" 2>&1; check "refuses to overwrite" 74 $?
 
 # A short trajectory: beta-Li3PS4 3x2x2, 300 steps, a frame every 20.
