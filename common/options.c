@@ -8,6 +8,8 @@
  */
 #include "options.h"
 
+#include "petsc_call.h"
+
 #include <petscsys.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,20 +18,6 @@
 struct UfpOptions_ {
   PetscOptionItems items;
 };
-
-#define UfpCallPetsc(expr)                                                                  \
-  do {                                                                                      \
-    PetscErrorCode ufp_perr_ = (expr);                                                      \
-    if (ufp_perr_) {                                                                        \
-      const char *ufp_ptext_ = NULL;                                                        \
-      PetscErrorMessage(ufp_perr_, &ufp_ptext_, NULL);                                      \
-      UfpErrorCode ufp_code_ = (ufp_perr_ >= PETSC_ERR_ARG_SIZ && ufp_perr_ <= PETSC_ERR_ARG_UNKNOWN_TYPE) \
-                                   ? UFP_ERR_USAGE                                          \
-                                   : UFP_ERR_INTERNAL;                                      \
-      return UfpError(ufp_code_, "PETSc error %d (%s) in %s", (int)ufp_perr_,              \
-                      ufp_ptext_ ? ufp_ptext_ : "?", #expr);                                \
-    }                                                                                       \
-  } while (0)
 
 /* Read an option with PETSc's error printing switched off, and turn a failure
  * into a usage error that names the option, the value given and what was

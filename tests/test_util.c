@@ -1,6 +1,8 @@
 /* test_util.c -- see test_util.h. */
 #include "test_util.h"
 
+#include <petscsys.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,10 +93,11 @@ int ufp_test_all_true(MPI_Comm comm, int flag)
   return all;
 }
 
-int ufp_test_run_group(int *argc, char ***argv, const char *name, const struct CMUnitTest *tests,
-                       size_t ntests)
+static int run_group(int *argc, char ***argv, const char *name, const struct CMUnitTest *tests, size_t ntests,
+                     int petsc)
 {
   MPI_Init(argc, argv);
+  if (petsc && PetscInitializeNoArguments()) return 1;
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   if (rank != 0) {
@@ -103,6 +106,18 @@ int ufp_test_run_group(int *argc, char ***argv, const char *name, const struct C
   }
   int failed = _cmocka_run_group_tests(name, tests, ntests, NULL, NULL);
   MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  if (petsc) PetscFinalize();
   MPI_Finalize();
   return failed;
+}
+
+int ufp_test_run_group(int *argc, char ***argv, const char *name, const struct CMUnitTest *tests, size_t ntests)
+{
+  return run_group(argc, argv, name, tests, ntests, 0);
+}
+
+int ufp_test_run_group_petsc(int *argc, char ***argv, const char *name, const struct CMUnitTest *tests,
+                             size_t ntests)
+{
+  return run_group(argc, argv, name, tests, ntests, 1);
 }

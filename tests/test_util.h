@@ -63,5 +63,10 @@ int ufp_test_run_group(int *argc, char ***argv, const char *name, const struct C
                        size_t ntests);
 #define UFP_TEST_MAIN(name, tests) \
   ufp_test_run_group(&argc, &argv, (name), (tests), sizeof(tests) / sizeof((tests)[0]))
+/* The same with PETSc initialised around the group (TAO, Vec). */
+int ufp_test_run_group_petsc(int *argc, char ***argv, const char *name, const struct CMUnitTest *tests,
+                             size_t ntests);
+#define UFP_TEST_MAIN_PETSC(name, tests) \
+  ufp_test_run_group_petsc(&argc, &argv, (name), (tests), sizeof(tests) / sizeof((tests)[0]))
 
 #endif
