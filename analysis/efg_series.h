@@ -1,0 +1,42 @@
+/*
+ * efg_series.h -- time series of one range of Li atoms from an efg-predict
+ * file (efg/efg_output.h, common/FORMATS.md section 7): MPI ranks read
+ * disjoint ranges of atoms (columns of the [frame][atom] datasets) with
+ * one collective read per dataset.
+ *
+ * For a powder (a polycrystalline sample), omega_Q is computed here from the
+ * tensors for every direction of a Fibonacci lattice (sae.h) instead of
+ * being read for the file's fields.
+ */
+#ifndef ANALYSIS_EFG_SERIES_H
+#define ANALYSIS_EFG_SERIES_H
+
+#include <mpi.h>
+#include <stdint.h>
+
+#include "ufp_error.h"
+
+typedef struct {
+  int64_t nframes, natoms;   /* in the file */
+  int nfields;               /* fields stored in the file */
+  double hz_per_au;          /* e Q / h of the file's isotope, Hz per a.u. */
+  char isotope[16];
+  double *time;              /* [F] ps */
+  int64_t *frame;            /* [F] trajectory frame index */
+  int64_t *atom_id;          /* [N] trajectory atom index of every column */
+  /* The range [first, first + count) of columns this rank holds, atom-major: */
+  int64_t first, count;
+  double *cq;                /* [count][F] Hz */
+  double *omega;             /* [count][nomega][F] Hz */
+  int nomega;                /* stored fields, or powder directions */
+} EfgSeries;
+
+/* Collective read; powder > 0: omega_Q for that many directions from the
+ * tensors, else the file's fields.  first/count: this rank's columns. */
+UfpErrorCode EfgSeriesRead(MPI_Comm comm, const char *path, int64_t first, int64_t count, int powder,
+                           EfgSeries **series);
+/* Number of frames and atoms of a file (collective). */
+UfpErrorCode EfgSeriesShape(MPI_Comm comm, const char *path, int64_t *nframes, int64_t *natoms);
+UfpErrorCode EfgSeriesDestroy(EfgSeries **series);
+
+#endif
