@@ -43,7 +43,7 @@ static void percentiles(double *v, int n, double level, double *lo, double *hi)
 
 /* The weighted average over all ranks of the atoms' functions. */
 static UfpErrorCode weighted_average(MPI_Comm comm, int nlag, int nlocal, const int64_t *id, const double *c,
-                                     const int *weights, double *avg)
+                                     const int *weights, int normalise, double *avg)
 {
   double total = 0.0;
   memset(avg, 0, sizeof(double) * nlag);
@@ -56,7 +56,9 @@ static UfpErrorCode weighted_average(MPI_Comm comm, int nlag, int nlocal, const 
   UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, avg, nlag, MPI_DOUBLE, MPI_SUM, comm));
   UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, &total, 1, MPI_DOUBLE, MPI_SUM, comm));
   UfpCheck(total > 0, UFP_ERR_INPUT, "bootstrap: no atoms");
-  for (int k = 0; k < nlag; k++) avg[k] /= total;
+  double scale = normalise ? avg[0] : total;
+  UfpCheck(scale != 0.0, UFP_ERR_INPUT, "bootstrap: the average is zero at lag 0");
+  for (int k = 0; k < nlag; k++) avg[k] /= scale;
   return UFP_SUCCESS;
 }
 
@@ -70,7 +72,7 @@ UfpErrorCode BootstrapFit(MPI_Comm comm, const BootstrapSettings *bs, const LsFi
   double *avg = NULL, *b2 = NULL, *tau = NULL, *gamma = NULL, *rate = NULL;
   int *weights = NULL;
   UfpCall(UfpCalloc(nlag, &avg));
-  UfpErrorCode ierr = weighted_average(comm, nlag, nlocal, id, c, NULL, avg);
+  UfpErrorCode ierr = weighted_average(comm, nlag, nlocal, id, c, NULL, bs->normalise, avg);
   if (!ierr) ierr = LsFit(fs, nlag, t, avg, NULL, &res->fit);
   const int B = bs->resamples;
   if (!ierr) ierr = UfpCalloc(B + 1, &b2);
@@ -82,7 +84,7 @@ UfpErrorCode BootstrapFit(MPI_Comm comm, const BootstrapSettings *bs, const LsFi
   for (int b = 0; b < B && !ierr; b++) {
     LsFitResult r;
     ierr = BootstrapWeights(bs->seed, b, natoms, weights);
-    if (!ierr) ierr = weighted_average(comm, nlag, nlocal, id, c, weights, avg);
+    if (!ierr) ierr = weighted_average(comm, nlag, nlocal, id, c, weights, bs->normalise, avg);
     if (!ierr) ierr = LsFit(fs, nlag, t, avg, NULL, &r);
     if (!ierr && r.decays) {
       b2[used] = r.b2;

@@ -24,6 +24,7 @@ typedef struct {
   int resamples;           /* B */
   uint64_t seed;
   double level;            /* 0.95 */
+  int normalise;           /* divide each average (full and resampled) by its value at lag index 0 */
 } BootstrapSettings;
 
 typedef struct {

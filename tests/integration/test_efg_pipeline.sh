@@ -60,6 +60,14 @@ expect_text "$tmp/pr.txt" "resuming: 3 of 8 blocks"
 $mpi 2 "$predict" -efg_trajectory "$tmp/traj.h5md" -efg_model point_charge -pc_sternheimer Li=-0.26 \
   -efg_output "$tmp/pc.h5" > "$tmp/pc.txt" 2>&1; check "point-charge model" 0 $?
 
+# acf-fit on the predicted file: the same numbers on 1 and 3 ranks.
+for np in 1 3; do
+  $mpi $np "$build/analysis/acf-fit" -acf_efg "$tmp/p1.h5" -acf_powder 12 -sae_tp 2 -fit_bootstrap 20 \
+    -acf_output "$tmp/acf$np" > "$tmp/acf$np.txt" 2>&1; check "acf-fit on $np rank(s)" 0 $?
+done
+expect_text "$tmp/acf1.txt" "acf-fit: omega_q"
+[ -f "$tmp/acf1_acf.csv" ] || { echo "FAIL: acf-fit CSV missing"; fail=1; }
+
 "$py" - "$tmp" <<'EOF' || fail=1
 import sys, h5py, numpy as np
 tmp = sys.argv[1]
@@ -89,6 +97,17 @@ if a["step"][()][1] - a["step"][()][0] != 20 or len(a["atom_id"]) != 144 or a["b
 pc = h5py.File(f"{tmp}/pc.h5", "r")["efg"]["tensor"][()].reshape(-1, 3, 3)
 if np.abs(np.trace(pc, axis1=1, axis2=2)).max() > 1e-8 * np.abs(pc).max():
     print("FAIL: point-charge tensors not traceless"); bad = 1
+x, y = h5py.File(f"{tmp}/acf1.h5", "r"), h5py.File(f"{tmp}/acf3.h5", "r")
+for k in ("acf/omega_q", "acf/cq", "sae/echo"):
+    if not np.allclose(x[k][()], y[k][()], rtol=1e-10, atol=1e-13):
+        print("FAIL: acf-fit differs between 1 and 3 ranks in", k); bad = 1
+if abs(x["acf/omega_q"][0] - 1) > 1e-12 or abs(x["acf/cq"][0] - 1) > 1e-12:
+    print("FAIL: ACFs not normalised to 1 at t = 0"); bad = 1
+for g in ("fit/omega_q", "fit/cq"):
+    for key in ("b2", "tau_ps", "gamma"):
+        u, v = x[g].attrs[key], y[g].attrs[key]
+        if not (np.isnan(u) and np.isnan(v)) and abs(u - v) > 1e-8 * max(abs(u), 1e-30):
+            print("FAIL: fit", g, key, "differs:", u, v); bad = 1
 print("ok: outputs agree (1 vs 3 ranks, resumed), tensors physical; mean |C_Q| %.1f kHz (SA-GPR), %.1f kHz (point charges)"
       % (np.abs(a["cq"][()]).mean() / 1e3, np.abs(h5py.File(f"{tmp}/pc.h5", "r")["efg"]["cq"][()]).mean() / 1e3))
 sys.exit(bad)

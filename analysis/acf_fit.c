@@ -1,0 +1,315 @@
+/*
+ * acf_fit.c -- acf-fit: the SAE correlation functions of the Li atoms of an
+ * efg-predict file and their Lipari-Szabo fits.
+ *
+ *   mpiexec -n 4 acf-fit -acf_efg md_efg.h5 -acf_output md_acf [-acf_powder 100] [-sae_tp 1,5,10]
+ *
+ * For every Li: the autocorrelations of omega_Q (the chosen stored field,
+ * or averaged over powder directions) and of C_Q (correlation.h, FFT), and
+ * optionally the finite-pulse echo for each t_p (sae.h).  The Li-averaged
+ * functions, normalised to 1 at t = 0 (ACF_ZERO_TIME: the paper's eqs. 4
+ * and 6), are fitted to b^2 + (1 - b^2) exp(-(t/tau)^gamma)
+ * (lipari_szabo.h) on log-spaced lags of the fit window, with confidence
+ * intervals from a bootstrap over Li atoms (bootstrap.h).  Ranks split the
+ * Li atoms; results do not depend on their number.
+ *
+ * Outputs (each NAME.partial until complete): PREFIX.h5 (common/FORMATS.md
+ * section 8) and PREFIX_acf.csv; a table on standard output.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bootstrap.h"
+#include "correlation.h"
+#include "efg_series.h"
+#include "h5io.h"
+#include "lipari_szabo.h"
+#include "options.h"
+#include "parallel.h"
+#include "sae.h"
+#include "safe_output.h"
+
+static const char help[] =
+    "acf-fit: SAE correlation functions of omega_Q and C_Q and their Lipari-Szabo fits.\n\n"
+    "Usage: acf-fit -acf_efg EFG.h5 [-acf_output PREFIX] [options]\n\n"
+    "EFG.h5 comes from efg-predict.  Fits b^2 + (1 - b^2) exp(-(t/tau)^gamma) to the Li-averaged,\n"
+    "normalised ACFs, with bootstrap confidence intervals over Li atoms; 1/tau is a hopping rate.\n"
+    "Exit codes: 0 ok, 64 usage, 65 bad input, 70 internal, 74 I/O.\n";
+
+enum { MAX_TP = 16 };
+
+typedef struct {
+  char efg[UFP_PATH_MAX], output[UFP_PATH_MAX];
+  long field, powder, lags, resamples, seed;
+  double t_min, t_max, gamma, level, tp[MAX_TP];
+  int ntp, overwrite;
+} Settings;
+
+static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
+{
+  memset(s, 0, sizeof *s);
+  snprintf(s->output, sizeof s->output, "acf");
+  s->lags = 200;
+  s->resamples = 200;
+  s->seed = 1;
+  s->level = 0.95;
+  s->t_max = -1;
+  UfpOptions o = NULL;
+  UfpCall(UfpOptionsBegin(comm, NULL, "acf-fit: SAE correlation functions and fits", &o));
+  UfpCall(UfpOptionsString(o, "-acf_efg", "efg-predict output", "AcfSetEfg", s->efg, sizeof s->efg, NULL));
+  UfpCall(UfpOptionsInt(o, "-acf_field", "index of the stored field direction for omega_Q", "", "AcfSetField",
+                        &s->field));
+  UfpCall(UfpOptionsInt(o, "-acf_powder", "average omega_Q over this many field directions computed from the "
+                                          "tensors (0: the stored field)",
+                        "", "AcfSetPowder", &s->powder));
+  UfpCall(UfpOptionsReal(o, "-fit_t_min", "start of the fit window", "ps", "FitSetTMin", &s->t_min));
+  UfpCall(UfpOptionsReal(o, "-fit_t_max", "end of the fit window (negative: half the run)", "ps", "FitSetTMax",
+                         &s->t_max));
+  UfpCall(UfpOptionsReal(o, "-fit_gamma", "fixed stretching exponent (0: fitted)", "", "FitSetGamma", &s->gamma));
+  UfpCall(UfpOptionsInt(o, "-fit_lags", "log-spaced lags fitted in the window", "", "FitSetLags", &s->lags));
+  UfpCall(UfpOptionsInt(o, "-fit_bootstrap", "bootstrap resamples over Li atoms", "", "FitSetBootstrap",
+                        &s->resamples));
+  UfpCall(UfpOptionsInt(o, "-fit_seed", "seed of the bootstrap", "", "FitSetSeed", &s->seed));
+  UfpCall(UfpOptionsReal(o, "-fit_level", "confidence level of the intervals", "", "FitSetLevel", &s->level));
+  int ntp = MAX_TP;
+  UfpCall(UfpOptionsRealArray(o, "-sae_tp", "evolution times t_p of finite-pulse echoes", "µs", "SaeSetTp", s->tp,
+                              &ntp, NULL));
+  s->ntp = ntp == MAX_TP ? 0 : ntp;
+  UfpCall(UfpOptionsString(o, "-acf_output", "output prefix", "AcfSetOutput", s->output, sizeof s->output, NULL));
+  UfpCall(UfpOptionsBool(o, "-acf_overwrite", "replace existing outputs", "AcfSetOverwrite", &s->overwrite));
+  UfpCall(UfpOptionsEnd(&o));
+  if (UfpHelpRequested()) return UFP_SUCCESS;
+  UfpCheck(s->efg[0], UFP_ERR_USAGE, "-acf_efg is required (an efg-predict file; see -help)");
+  UfpCheck(s->lags >= 8 && s->resamples >= 0 && s->level > 0 && s->level < 1 && s->powder >= 0 && s->gamma >= 0,
+           UFP_ERR_USAGE, "need -fit_lags >= 8, -fit_bootstrap >= 0, 0 < -fit_level < 1, -acf_powder >= 0, "
+                          "-fit_gamma >= 0");
+  for (int k = 0; k < s->ntp; k++) UfpCheck(s->tp[k] > 0, UFP_ERR_USAGE, "-sae_tp: %g µs is not positive", s->tp[k]);
+  return UFP_SUCCESS;
+}
+
+/* Log-spaced lag indices in [i_min, i_max], index 0 first (for normalising). */
+static int log_lags(int i_min, int i_max, int want, int *lag)
+{
+  int n = 0;
+  lag[n++] = 0;
+  double lo = log(i_min > 1 ? i_min : 1), hi = log(i_max > 1 ? i_max : 1);
+  for (int k = 0; k < want; k++) {
+    int i = (int)lround(exp(lo + (hi - lo) * k / (want - 1)));
+    if (i < i_min || i > i_max || i <= lag[n - 1]) continue;
+    lag[n++] = i;
+  }
+  return n;
+}
+
+typedef struct {
+  const char *name, *unit;
+  BootstrapResult r;
+  double t_min, t_max;
+} FitOut;
+
+static UfpErrorCode write_csv(const char *partial, void *ctx)
+{
+  const double **cols = ctx;
+  const double *t = cols[0], *aw = cols[1], *aq = cols[2], *n = cols[3];
+  FILE *out = fopen(partial, "w");
+  UfpCheck(out, UFP_ERR_IO, "cannot open %s for writing", partial);
+  fprintf(out, "time_ps,acf_omega_q,acf_cq\n");
+  for (long k = 0; k < (long)n[0]; k++) fprintf(out, "%.10g,%.10g,%.10g\n", t[k], aw[k], aq[k]);
+  int failed = ferror(out);
+  failed |= fclose(out) != 0;
+  UfpCheck(!failed, UFP_ERR_IO, "error writing %s", partial);
+  return UFP_SUCCESS;
+}
+
+static UfpErrorCode write_fit(hid_t loc, const FitOut *f)
+{
+  hid_t g;
+  UfpCall(UfpH5CreateGroup(loc, f->name, &g));
+  const BootstrapResult *r = &f->r;
+  const char *keys[] = {"b2", "tau_ps", "gamma", "rms", "b2_lo", "b2_hi", "tau_lo_ps", "tau_hi_ps", "gamma_lo",
+                        "gamma_hi", "rate_per_s", "rate_lo_per_s", "rate_hi_per_s", "window_t_min_ps",
+                        "window_t_max_ps"};
+  const double values[] = {r->fit.b2, r->fit.tau, r->fit.gamma, r->fit.rms, r->b2_lo, r->b2_hi, r->tau_lo,
+                           r->tau_hi, r->gamma_lo, r->gamma_hi, 1e12 / r->fit.tau, 1e12 * r->rate_lo,
+                           1e12 * r->rate_hi, f->t_min, f->t_max};
+  UfpErrorCode ierr = UfpH5WriteIntAttr(g, "decays", r->fit.decays);
+  if (!ierr) ierr = UfpH5WriteIntAttr(g, "bootstrap_used", r->used);
+  for (int k = 0; k < 15 && !ierr; k++) ierr = UfpH5WriteDoubleAttr(g, keys[k], values[k]);
+  UfpH5Close(&g);
+  return ierr;
+}
+
+static void print_fit(MPI_Comm comm, const FitOut *f)
+{
+  const BootstrapResult *r = &f->r;
+  if (!r->fit.decays)
+    UfpInfo(comm, "acf-fit: %-9s no decay within the window %.4g..%.4g ps: no correlation time to report (the "
+                  "function stays above 0.95; run longer or at a higher temperature)\n",
+            f->name, f->t_min, f->t_max);
+  else
+    UfpInfo(comm, "acf-fit: %-9s tau %.4g ps [%.4g, %.4g], rate 1/tau %.4g s^-1 [%.4g, %.4g], b^2 %.4f [%.4f, %.4f], "
+                  "gamma %.3f [%.3f, %.3f], rms %.2e\n",
+            f->name, r->fit.tau, r->tau_lo, r->tau_hi, 1e12 / r->fit.tau, 1e12 * r->rate_lo, 1e12 * r->rate_hi,
+            r->fit.b2, r->b2_lo, r->b2_hi, r->fit.gamma, r->gamma_lo, r->gamma_hi, r->fit.rms);
+}
+
+static UfpErrorCode run(MPI_Comm comm)
+{
+  Settings set;
+  UfpCall(read_settings(comm, &set));
+  if (UfpHelpRequested()) return UFP_SUCCESS;
+  const int rank = UfpCommRank(comm), size = UfpCommSize(comm);
+  int64_t F, N;
+  UfpCall(EfgSeriesShape(comm, set.efg, &F, &N));
+  UfpCheck(F >= 8, UFP_ERR_INPUT, "%s: %lld frames; at least 8 are needed for a correlation function", set.efg,
+           (long long)F);
+  const int64_t first = N * rank / size, count = N * (rank + 1) / size - first;
+  EfgSeries *s = NULL;
+  UfpCall(EfgSeriesRead(comm, set.efg, first, count, (int)set.powder, &s));
+  UfpCheck(set.powder > 0 || (set.field >= 0 && set.field < s->nfields), UFP_ERR_USAGE,
+           "-acf_field %ld: the file has %d field(s)", set.field, s->nfields);
+  const double dt = s->time[1] - s->time[0];
+  const double t_max = set.t_max > 0 ? set.t_max : 0.5 * (s->time[F - 1] - s->time[0]);
+  UfpInfo(comm, "acf-fit: %lld frames (dt %.4g ps) x %lld %s, omega_Q %s; fit window %.4g..%.4g ps\n",
+          (long long)F, dt, (long long)N, s->isotope, set.powder > 0 ? "powder-averaged" : "for the stored field",
+          set.t_min, t_max);
+
+  /* Lags of the fit. */
+  int *lag, nlag;
+  UfpCall(UfpCalloc(set.lags + 1, &lag));
+  int i_min = (int)ceil(set.t_min / dt), i_max = (int)floor(t_max / dt);
+  if (i_max > F - 1) i_max = (int)F - 1;
+  UfpCheck(i_max > i_min, UFP_ERR_USAGE, "the fit window %.4g..%.4g ps holds no lags", set.t_min, t_max);
+  nlag = log_lags(i_min > 1 ? i_min : 1, i_max, (int)set.lags, lag);
+  double *tl;
+  UfpCall(UfpCalloc(nlag, &tl));
+  for (int k = 0; k < nlag; k++) tl[k] = lag[k] * dt;
+
+  /* Per Li: ACFs of omega_Q (averaged over its directions) and C_Q. */
+  AcfPlan plan;
+  UfpCall(AcfPlanCreate((int)F, &plan));
+  double *c, *acc_w, *acc_q, *per_w, *per_q, *echo, *work;
+  UfpCall(UfpCalloc(F, &c));
+  UfpCall(UfpCalloc(F, &acc_w));
+  UfpCall(UfpCalloc(F, &acc_q));
+  UfpCall(UfpCalloc((size_t)(count > 0 ? count : 1) * nlag, &per_w));
+  UfpCall(UfpCalloc((size_t)(count > 0 ? count : 1) * nlag, &per_q));
+  UfpCall(UfpCalloc((size_t)(set.ntp > 0 ? set.ntp : 1) * F, &echo));
+  UfpCall(UfpCalloc(2 * F, &work));
+  int64_t *ids;
+  UfpCall(UfpCalloc(count > 0 ? count : 1, &ids));
+  const int ndir = set.powder > 0 ? s->nomega : 1;
+  for (int64_t a = 0; a < count; a++) {
+    ids[a] = first + a;
+    for (int d = 0; d < ndir; d++) {
+      const double *w = s->omega + ((size_t)a * s->nomega + (set.powder > 0 ? d : set.field)) * F;
+      UfpCall(AcfExecute(plan, w, c, NULL, NULL));
+      for (int64_t k = 0; k < F; k++) acc_w[k] += c[k] / ndir;
+      for (int k = 0; k < nlag; k++) per_w[a * nlag + k] += c[lag[k]] / ndir;
+      for (int p = 0; p < set.ntp; p++) UfpCall(SaeEchoAccumulate(plan, (int)F, w, 1e-6 * set.tp[p], work, echo + (size_t)p * F));
+    }
+    UfpCall(AcfExecute(plan, s->cq + a * F, c, NULL, NULL));
+    for (int64_t k = 0; k < F; k++) acc_q[k] += c[k];
+    for (int k = 0; k < nlag; k++) per_q[a * nlag + k] = c[lag[k]];
+  }
+  UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, acc_w, (int)F, MPI_DOUBLE, MPI_SUM, comm));
+  UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, acc_q, (int)F, MPI_DOUBLE, MPI_SUM, comm));
+  if (set.ntp > 0) UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, echo, (int)(set.ntp * F), MPI_DOUBLE, MPI_SUM, comm));
+  AcfNormalise((int)F, acc_w, ACF_ZERO_TIME, 0.0);
+  AcfNormalise((int)F, acc_q, ACF_ZERO_TIME, 0.0);
+  for (int64_t k = 0; k < set.ntp * F; k++) echo[k] /= (double)N * ndir;
+
+  /* Fits with bootstrap intervals. */
+  LsFitSettings fs;
+  LsFitSettingsDefault(&fs);
+  fs.t_min = set.t_min;
+  fs.t_max = t_max;
+  if (set.gamma > 0) fs.fix_gamma = 1, fs.gamma = set.gamma;
+  BootstrapSettings bs = {.resamples = (int)set.resamples, .seed = (uint64_t)set.seed, .level = set.level,
+                          .normalise = 1};
+  FitOut fits[2] = {{.name = "omega_q", .unit = "Hz^2", .t_min = set.t_min, .t_max = t_max},
+                    {.name = "cq", .unit = "Hz^2", .t_min = set.t_min, .t_max = t_max}};
+  UfpCall(BootstrapFit(comm, &bs, &fs, nlag, tl, (int)count, ids, per_w, N, &fits[0].r));
+  UfpCall(BootstrapFit(comm, &bs, &fs, nlag, tl, (int)count, ids, per_q, N, &fits[1].r));
+  for (int k = 0; k < 2; k++) print_fit(comm, &fits[k]);
+
+  /* Outputs. */
+  char path_h5[UFP_PATH_MAX + 16], path_csv[UFP_PATH_MAX + 16], partial[UFP_PATH_MAX + 32];
+  snprintf(path_h5, sizeof path_h5, "%s.h5", set.output);
+  snprintf(path_csv, sizeof path_csv, "%s_acf.csv", set.output);
+  UfpCall(UfpOutputBegin(comm, path_h5, set.overwrite, partial));
+  UfpH5File *file;
+  UfpCall(UfpH5FileCreate(comm, partial, &file));
+  char *options = NULL;
+  UfpCall(UfpOptionsGetAll(&options));
+  UfpProvenance *prov = NULL;
+  UfpCall(UfpProvenanceCreate(comm, "acf-fit", options, &prov));
+  free(options);
+  UfpCall(UfpProvenanceAddInput(prov, set.efg));
+  hid_t root = UfpH5FileId(file), g, d;
+  UfpCall(UfpProvenanceWrite(prov, root));
+  UfpCall(UfpH5CreateGroup(root, "acf", &g));
+  UfpCall(UfpH5WriteStringAttr(g, "normalisation", "C(t)/C(0), averaged over all Li (ACF_ZERO_TIME)"));
+  UfpCall(UfpH5WriteIntAttr(g, "powder_directions", (int)set.powder));
+  double *t;
+  UfpCall(UfpCalloc(F, &t));
+  for (int64_t k = 0; k < F; k++) t[k] = k * dt;
+  const char *names[3] = {"time_ps", "omega_q", "cq"};
+  const double *data[3] = {t, acc_w, acc_q};
+  hsize_t dims[2] = {(hsize_t)F, (hsize_t)(set.ntp > 0 ? set.ntp : 1)};
+  for (int q = 0; q < 3; q++) {
+    UfpCall(UfpH5CreateDataset(g, names[q], H5T_NATIVE_DOUBLE, 1, dims, 0, &d));
+    UfpCall(UfpH5WriteSlab(d, H5T_NATIVE_DOUBLE, 0, rank == 0 ? (hsize_t)F : 0, data[q]));
+    UfpCall(UfpH5Close(&d));
+  }
+  UfpCall(UfpH5Close(&g));
+  UfpCall(UfpH5CreateGroup(root, "fit", &g));
+  UfpCall(UfpH5WriteStringAttr(g, "model", "b2 + (1 - b2) exp(-(t/tau)^gamma); intervals: bootstrap over Li"));
+  UfpCall(UfpH5WriteDoubleAttr(g, "level", set.level));
+  for (int k = 0; k < 2; k++) UfpCall(write_fit(g, &fits[k]));
+  UfpCall(UfpH5Close(&g));
+  if (set.ntp > 0) {
+    UfpCall(UfpH5CreateGroup(root, "sae", &g));
+    hsize_t dt_[1] = {(hsize_t)set.ntp}, de[2] = {(hsize_t)set.ntp, (hsize_t)F};
+    UfpCall(UfpH5CreateDataset(g, "tp_us", H5T_NATIVE_DOUBLE, 1, dt_, 0, &d));
+    UfpCall(UfpH5WriteSlab(d, H5T_NATIVE_DOUBLE, 0, rank == 0 ? (hsize_t)set.ntp : 0, set.tp));
+    UfpCall(UfpH5Close(&d));
+    UfpCall(UfpH5CreateDataset(g, "echo", H5T_NATIVE_DOUBLE, 2, de, 0, &d));
+    UfpCall(UfpH5WriteStringAttr(d, "definition", "9/20 <sin(omega_Q(0) t_p) sin(omega_Q(t) t_p)>, t = mixing time"));
+    UfpCall(UfpH5WriteSlab(d, H5T_NATIVE_DOUBLE, 0, rank == 0 ? (hsize_t)set.ntp : 0, echo));
+    UfpCall(UfpH5Close(&d));
+    UfpCall(UfpH5Close(&g));
+  }
+  UfpCall(UfpH5FileDestroy(&file));
+  UfpCall(UfpOutputCommit(comm, path_h5));
+  double nrows = (double)F;
+  const double *cols[4] = {t, acc_w, acc_q, &nrows};
+  UfpCall(UfpOutputWriteOnRoot(comm, path_csv, set.overwrite, write_csv, (void *)cols));
+  UfpInfo(comm, "acf-fit: wrote %s and %s\n", path_h5, path_csv);
+  UfpProvenanceDestroy(&prov);
+  AcfPlanDestroy(&plan);
+  EfgSeriesDestroy(&s);
+  UfpFree(&lag);
+  UfpFree(&tl);
+  UfpFree(&c);
+  UfpFree(&acc_w);
+  UfpFree(&acc_q);
+  UfpFree(&per_w);
+  UfpFree(&per_q);
+  UfpFree(&echo);
+  UfpFree(&work);
+  UfpFree(&ids);
+  UfpFree(&t);
+  return UFP_SUCCESS;
+}
+
+int main(int argc, char **argv)
+{
+  UfpErrorCode code = UfpInitialize(&argc, &argv, help);
+  if (code == UFP_SUCCESS) code = run(MPI_COMM_WORLD);
+  int status = UfpMainFinish(MPI_COMM_WORLD, "acf-fit", code);
+  UfpFinalize();
+  return status;
+}
