@@ -5,7 +5,9 @@
  *   mpiexec -n 4 acf-fit -acf_efg md_efg.h5 -acf_output md_acf [-acf_powder 100] [-sae_tp 1,5,10]
  *
  * For every Li: the autocorrelations of omega_Q (the chosen stored field,
- * or averaged over powder directions) and of C_Q (correlation.h, FFT), and
+ * or averaged over powder directions) and of |C_Q| (or the signed C_Q,
+ * whose sign jumps when two principal components swap in the NQR order;
+ * correlation.h, FFT), and
  * optionally the finite-pulse echo for each t_p (sae.h).  The Li-averaged
  * functions, normalised to 1 at t = 0 (ACF_ZERO_TIME: the paper's eqs. 4
  * and 6), are fitted to b^2 + (1 - b^2) exp(-(t/tau)^gamma)
@@ -43,6 +45,7 @@ enum { MAX_TP = 16 };
 typedef struct {
   char efg[UFP_PATH_MAX], output[UFP_PATH_MAX];
   long field, powder, lags, resamples, seed;
+  int signed_cq;
   double t_min, t_max, gamma, level, tp[MAX_TP];
   int ntp, overwrite;
 } Settings;
@@ -64,6 +67,9 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
   UfpCall(UfpOptionsInt(o, "-acf_powder", "average omega_Q over this many field directions computed from the "
                                           "tensors (0: the stored field)",
                         "", "AcfSetPowder", &s->powder));
+  UfpCall(UfpOptionsBool(o, "-acf_signed_cq", "correlate C_Q with its sign (default: |C_Q|; the sign of C_Q flips "
+                                             "whenever two principal components of V swap in the NQR order)",
+                         "AcfSetSignedCq", &s->signed_cq));
   UfpCall(UfpOptionsReal(o, "-fit_t_min", "start of the fit window", "ps", "FitSetTMin", &s->t_min));
   UfpCall(UfpOptionsReal(o, "-fit_t_max", "end of the fit window (negative: half the run)", "ps", "FitSetTMax",
                          &s->t_max));
@@ -141,10 +147,14 @@ static UfpErrorCode write_fit(hid_t loc, const FitOut *f)
   return ierr;
 }
 
-static void print_fit(MPI_Comm comm, const FitOut *f)
+static void print_fit(MPI_Comm comm, const FitOut *f, double dt)
 {
   const BootstrapResult *r = &f->r;
-  if (!r->fit.decays)
+  if (r->fit.decays && r->fit.tau <= 0.1001 * dt)
+    UfpInfo(comm, "acf-fit: %-9s decays within one frame interval (%.4g ps): tau is not resolved by these frames; "
+                  "b^2 %.4f\n",
+            f->name, dt, r->fit.b2);
+  else if (!r->fit.decays)
     UfpInfo(comm, "acf-fit: %-9s no decay within the window %.4g..%.4g ps: no correlation time to report (the "
                   "function stays above 0.95; run longer or at a higher temperature)\n",
             f->name, f->t_min, f->t_max);
@@ -210,6 +220,8 @@ static UfpErrorCode run(MPI_Comm comm)
       for (int k = 0; k < nlag; k++) per_w[a * nlag + k] += c[lag[k]] / ndir;
       for (int p = 0; p < set.ntp; p++) UfpCall(SaeEchoAccumulate(plan, (int)F, w, 1e-6 * set.tp[p], work, echo + (size_t)p * F));
     }
+    if (!set.signed_cq)
+      for (int64_t k = 0; k < F; k++) s->cq[a * F + k] = fabs(s->cq[a * F + k]);
     UfpCall(AcfExecute(plan, s->cq + a * F, c, NULL, NULL));
     for (int64_t k = 0; k < F; k++) acc_q[k] += c[k];
     for (int k = 0; k < nlag; k++) per_q[a * nlag + k] = c[lag[k]];
@@ -233,7 +245,7 @@ static UfpErrorCode run(MPI_Comm comm)
                     {.name = "cq", .unit = "Hz^2", .t_min = set.t_min, .t_max = t_max}};
   UfpCall(BootstrapFit(comm, &bs, &fs, nlag, tl, (int)count, ids, per_w, N, &fits[0].r));
   UfpCall(BootstrapFit(comm, &bs, &fs, nlag, tl, (int)count, ids, per_q, N, &fits[1].r));
-  for (int k = 0; k < 2; k++) print_fit(comm, &fits[k]);
+  for (int k = 0; k < 2; k++) print_fit(comm, &fits[k], dt);
 
   /* Outputs. */
   char path_h5[UFP_PATH_MAX + 16], path_csv[UFP_PATH_MAX + 16], partial[UFP_PATH_MAX + 32];
@@ -253,6 +265,7 @@ static UfpErrorCode run(MPI_Comm comm)
   UfpCall(UfpH5CreateGroup(root, "acf", &g));
   UfpCall(UfpH5WriteStringAttr(g, "normalisation", "C(t)/C(0), averaged over all Li (ACF_ZERO_TIME)"));
   UfpCall(UfpH5WriteIntAttr(g, "powder_directions", (int)set.powder));
+  UfpCall(UfpH5WriteStringAttr(g, "cq", set.signed_cq ? "signed C_Q" : "|C_Q|"));
   double *t;
   UfpCall(UfpCalloc(F, &t));
   for (int64_t k = 0; k < F; k++) t[k] = k * dt;
