@@ -27,7 +27,10 @@
 #include "correlation.h"
 #include "efg_series.h"
 #include "h5io.h"
+#include "hops.h"
+#include "li_trajectory.h"
 #include "lipari_szabo.h"
+#include "msd.h"
 #include "options.h"
 #include "parallel.h"
 #include "sae.h"
@@ -42,8 +45,13 @@ static const char help[] =
 
 enum { MAX_TP = 16 };
 
+static const char *const subset_names[] = {"all", "hopping", "LiS4", "LiS5", "LiS6"};
+enum { SUBSET_ALL, SUBSET_HOPPING, SUBSET_LIS4 }; /* then LiS5, LiS6 in SiteClass order */
+
 typedef struct {
-  char efg[UFP_PATH_MAX], output[UFP_PATH_MAX];
+  char efg[UFP_PATH_MAX], output[UFP_PATH_MAX], trajectory[UFP_PATH_MAX], ligand[16];
+  int subset;
+  double rc, r_in, r_out, dwell_ps, msd_t_min, msd_t_max;
   long field, powder, lags, resamples, seed;
   int signed_cq;
   double t_min, t_max, gamma, level, tp[MAX_TP];
@@ -59,6 +67,12 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
   s->seed = 1;
   s->level = 0.95;
   s->t_max = -1;
+  snprintf(s->ligand, sizeof s->ligand, "S");
+  s->rc = 3.4;
+  s->r_in = 0.6;
+  s->r_out = 1.2;
+  s->dwell_ps = 1.0;
+  s->msd_t_max = -1;
   UfpOptions o = NULL;
   UfpCall(UfpOptionsBegin(comm, NULL, "acf-fit: SAE correlation functions and fits", &o));
   UfpCall(UfpOptionsString(o, "-acf_efg", "efg-predict output", "AcfSetEfg", s->efg, sizeof s->efg, NULL));
@@ -67,6 +81,23 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
   UfpCall(UfpOptionsInt(o, "-acf_powder", "average omega_Q over this many field directions computed from the "
                                           "tensors (0: the stored field)",
                         "", "AcfSetPowder", &s->powder));
+  UfpCall(UfpOptionsString(o, "-acf_trajectory", "H5MD trajectory of the EFG file (MSD, hops, site classes, "
+                                                 "subsets)",
+                           "AcfSetTrajectory", s->trajectory, sizeof s->trajectory, NULL));
+  UfpCall(UfpOptionsChoice(o, "-acf_subset", "Li atoms averaged: all, those that hop, or by site class in the "
+                                             "first frame (needs -acf_trajectory except for all)",
+                           "AcfSetSubset", subset_names, 5, &s->subset));
+  UfpCall(UfpOptionsString(o, "-sites_ligand", "species counted for the site class", "SitesSetLigand", s->ligand,
+                           sizeof s->ligand, NULL));
+  UfpCall(UfpOptionsReal(o, "-sites_rc", "coordination cutoff for the site class", "Å", "SitesSetCutoff", &s->rc));
+  UfpCall(UfpOptionsReal(o, "-hop_r_in", "residence radius", "Å", "HopSetRIn", &s->r_in));
+  UfpCall(UfpOptionsReal(o, "-hop_r_out", "radius to leave a site (hysteresis)", "Å", "HopSetROut", &s->r_out));
+  UfpCall(UfpOptionsReal(o, "-hop_dwell", "time an ion must stay to occupy a site", "ps", "HopSetDwell",
+                         &s->dwell_ps));
+  UfpCall(UfpOptionsReal(o, "-msd_t_min", "start of the MSD slope window (negative: 10 % of the run)", "ps",
+                         "MsdSetTMin", &s->msd_t_min));
+  UfpCall(UfpOptionsReal(o, "-msd_t_max", "end of the MSD slope window (negative: half the run)", "ps",
+                         "MsdSetTMax", &s->msd_t_max));
   UfpCall(UfpOptionsBool(o, "-acf_signed_cq", "correlate C_Q with its sign (default: |C_Q|; the sign of C_Q flips "
                                              "whenever two principal components of V swap in the NQR order)",
                          "AcfSetSignedCq", &s->signed_cq));
@@ -88,6 +119,9 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
   UfpCall(UfpOptionsEnd(&o));
   if (UfpHelpRequested()) return UFP_SUCCESS;
   UfpCheck(s->efg[0], UFP_ERR_USAGE, "-acf_efg is required (an efg-predict file; see -help)");
+  UfpCheck(s->subset == SUBSET_ALL || s->trajectory[0], UFP_ERR_USAGE,
+           "-acf_subset %s needs -acf_trajectory (hops and site classes come from the positions)",
+           subset_names[s->subset]);
   UfpCheck(s->lags >= 8 && s->resamples >= 0 && s->level > 0 && s->level < 1 && s->powder >= 0 && s->gamma >= 0,
            UFP_ERR_USAGE, "need -fit_lags >= 8, -fit_bootstrap >= 0, 0 < -fit_level < 1, -acf_powder >= 0, "
                           "-fit_gamma >= 0");
@@ -211,27 +245,69 @@ static UfpErrorCode run(MPI_Comm comm)
   int64_t *ids;
   UfpCall(UfpCalloc(count > 0 ? count : 1, &ids));
   const int ndir = set.powder > 0 ? s->nomega : 1;
+
+  /* Li dynamics from the trajectory: MSD, hops, site classes (all Li). */
+  LiTrajectory *traj = NULL;
+  int *hopcount, *selected;
+  double *msd, *msd_one, li_class[SITE_NCLASSES] = {0}, hops_class[SITE_NCLASSES] = {0}, hopping = 0;
+  UfpCall(UfpCalloc(count > 0 ? count : 1, &hopcount));
+  UfpCall(UfpCalloc(count > 0 ? count : 1, &selected));
+  UfpCall(UfpCalloc(F, &msd));
+  UfpCall(UfpCalloc(F, &msd_one));
+  if (set.trajectory[0]) {
+    UfpCall(LiTrajectoryRead(set.trajectory, F, s->frame, count, s->atom_id + first, set.ligand, set.rc, &traj));
+    HopSettings hs = {.r_in = set.r_in, .r_out = set.r_out, .dwell = (int)fmax(1.0, round(set.dwell_ps / dt))};
+    for (int64_t a = 0; a < count; a++) {
+      UfpCall(MsdCompute(plan, (int)F, (const double(*)[3])traj->x + a * F, msd_one));
+      for (int64_t k = 0; k < F; k++) msd[k] += msd_one[k];
+      Hop *hops = NULL;
+      UfpCall(HopDetect(&hs, (int)F, (const double(*)[3])traj->x + a * F, &hopcount[a], &hops));
+      UfpFree(&hops);
+      li_class[traj->site0[a]] += 1;
+      hops_class[traj->site0[a]] += hopcount[a];
+      hopping += hopcount[a] > 0;
+    }
+    UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, msd, (int)F, MPI_DOUBLE, MPI_SUM, comm));
+    UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, li_class, SITE_NCLASSES, MPI_DOUBLE, MPI_SUM, comm));
+    UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, hops_class, SITE_NCLASSES, MPI_DOUBLE, MPI_SUM, comm));
+    UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, &hopping, 1, MPI_DOUBLE, MPI_SUM, comm));
+    for (int64_t k = 0; k < F; k++) msd[k] /= (double)N;
+  }
+  int64_t nsel = 0, nsel_total = 0, offset = 0;
   for (int64_t a = 0; a < count; a++) {
-    ids[a] = first + a;
+    selected[a] = set.subset == SUBSET_ALL ? 1
+                  : set.subset == SUBSET_HOPPING ? hopcount[a] > 0
+                                                 : traj->site0[a] == set.subset - SUBSET_LIS4;
+    nsel += selected[a];
+  }
+  UfpCallMPI(MPI_Allreduce(&nsel, &nsel_total, 1, MPI_INT64_T, MPI_SUM, comm));
+  UfpCallMPI(MPI_Exscan(&nsel, &offset, 1, MPI_INT64_T, MPI_SUM, comm));
+  if (rank == 0) offset = 0;
+  UfpCheck(nsel_total > 0, UFP_ERR_INPUT, "no Li in the subset %s", subset_names[set.subset]);
+  int64_t row = 0;
+  for (int64_t a = 0; a < count; a++) {
+    if (!selected[a]) continue;
+    ids[row] = offset + row;
+    const int64_t r = row++;
     for (int d = 0; d < ndir; d++) {
       const double *w = s->omega + ((size_t)a * s->nomega + (set.powder > 0 ? d : set.field)) * F;
       UfpCall(AcfExecute(plan, w, c, NULL, NULL));
       for (int64_t k = 0; k < F; k++) acc_w[k] += c[k] / ndir;
-      for (int k = 0; k < nlag; k++) per_w[a * nlag + k] += c[lag[k]] / ndir;
+      for (int k = 0; k < nlag; k++) per_w[r * nlag + k] += c[lag[k]] / ndir;
       for (int p = 0; p < set.ntp; p++) UfpCall(SaeEchoAccumulate(plan, (int)F, w, 1e-6 * set.tp[p], work, echo + (size_t)p * F));
     }
     if (!set.signed_cq)
       for (int64_t k = 0; k < F; k++) s->cq[a * F + k] = fabs(s->cq[a * F + k]);
     UfpCall(AcfExecute(plan, s->cq + a * F, c, NULL, NULL));
     for (int64_t k = 0; k < F; k++) acc_q[k] += c[k];
-    for (int k = 0; k < nlag; k++) per_q[a * nlag + k] = c[lag[k]];
+    for (int k = 0; k < nlag; k++) per_q[r * nlag + k] = c[lag[k]];
   }
   UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, acc_w, (int)F, MPI_DOUBLE, MPI_SUM, comm));
   UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, acc_q, (int)F, MPI_DOUBLE, MPI_SUM, comm));
   if (set.ntp > 0) UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, echo, (int)(set.ntp * F), MPI_DOUBLE, MPI_SUM, comm));
   AcfNormalise((int)F, acc_w, ACF_ZERO_TIME, 0.0);
   AcfNormalise((int)F, acc_q, ACF_ZERO_TIME, 0.0);
-  for (int64_t k = 0; k < set.ntp * F; k++) echo[k] /= (double)N * ndir;
+  for (int64_t k = 0; k < set.ntp * F; k++) echo[k] /= (double)nsel_total * ndir;
 
   /* Fits with bootstrap intervals. */
   LsFitSettings fs;
@@ -243,8 +319,30 @@ static UfpErrorCode run(MPI_Comm comm)
                           .normalise = 1};
   FitOut fits[2] = {{.name = "omega_q", .unit = "Hz^2", .t_min = set.t_min, .t_max = t_max},
                     {.name = "cq", .unit = "Hz^2", .t_min = set.t_min, .t_max = t_max}};
-  UfpCall(BootstrapFit(comm, &bs, &fs, nlag, tl, (int)count, ids, per_w, N, &fits[0].r));
-  UfpCall(BootstrapFit(comm, &bs, &fs, nlag, tl, (int)count, ids, per_q, N, &fits[1].r));
+  UfpCall(BootstrapFit(comm, &bs, &fs, nlag, tl, (int)nsel, ids, per_w, nsel_total, &fits[0].r));
+  UfpCall(BootstrapFit(comm, &bs, &fs, nlag, tl, (int)nsel, ids, per_q, nsel_total, &fits[1].r));
+  UfpInfo(comm, "acf-fit: correlation functions over %lld of %lld Li (subset %s)\n", (long long)nsel_total,
+          (long long)N, subset_names[set.subset]);
+  const double span_ps = s->time[F - 1] - s->time[0];
+  double diffusion = NAN, msd_lo = set.msd_t_min >= 0 ? set.msd_t_min : 0.1 * span_ps,
+         msd_hi = set.msd_t_max > 0 ? set.msd_t_max : 0.5 * span_ps;
+  if (traj) {
+    double *tt;
+    UfpCall(UfpCalloc(F, &tt));
+    for (int64_t k = 0; k < F; k++) tt[k] = k * dt;
+    UfpErrorCode e = MsdDiffusion((int)F, tt, msd, msd_lo, msd_hi, &diffusion);
+    if (e) UfpErrorClear(), diffusion = NAN;
+    UfpFree(&tt);
+    double total_hops = hops_class[0] + hops_class[1] + hops_class[2];
+    UfpInfo(comm, "acf-fit: dynamics over %.4g ps: D = %.4g m^2/s (MSD slope %.4g..%.4g ps); %.0f hops, %.0f of %lld Li "
+                  "hop; hop rate %.4g s^-1 per Li\n",
+            span_ps, 1e-8 * diffusion, msd_lo, msd_hi, total_hops, hopping, (long long)N,
+            1e12 * total_hops / (N * span_ps));
+    for (int c = 0; c < SITE_NCLASSES; c++)
+      if (li_class[c] > 0)
+        UfpInfo(comm, "acf-fit:   %s at t = 0: %.0f Li, %.0f hops, %.4g s^-1 per Li\n", SiteClassNames[c],
+                li_class[c], hops_class[c], 1e12 * hops_class[c] / (li_class[c] * span_ps));
+  }
   for (int k = 0; k < 2; k++) print_fit(comm, &fits[k], dt);
 
   /* Outputs. */
@@ -295,6 +393,30 @@ static UfpErrorCode run(MPI_Comm comm)
     UfpCall(UfpH5Close(&d));
     UfpCall(UfpH5Close(&g));
   }
+  if (traj) {
+    UfpCall(UfpH5CreateGroup(root, "dynamics", &g));
+    UfpCall(UfpH5WriteDoubleAttr(g, "diffusion_m2_per_s", 1e-8 * diffusion));
+    UfpCall(UfpH5WriteDoubleAttr(g, "msd_window_t_min_ps", msd_lo));
+    UfpCall(UfpH5WriteDoubleAttr(g, "msd_window_t_max_ps", msd_hi));
+    UfpCall(UfpH5WriteDoubleAttr(g, "span_ps", span_ps));
+    UfpCall(UfpH5WriteDoubleAttr(g, "hopping_li", hopping));
+    UfpCall(UfpH5WriteDoubleArrayAttr(g, "li_per_class", SITE_NCLASSES, li_class));
+    UfpCall(UfpH5WriteDoubleArrayAttr(g, "hops_per_class", SITE_NCLASSES, hops_class));
+    UfpCall(UfpH5WriteStringArrayAttr(g, "classes", SITE_NCLASSES, SiteClassNames));
+    double rates[SITE_NCLASSES + 1], all = 0;
+    for (int c = 0; c < SITE_NCLASSES; c++) {
+      rates[c] = li_class[c] > 0 ? 1e12 * hops_class[c] / (li_class[c] * span_ps) : NAN;
+      all += hops_class[c];
+    }
+    rates[SITE_NCLASSES] = 1e12 * all / (N * span_ps);
+    UfpCall(UfpH5WriteDoubleArrayAttr(g, "hop_rate_per_s", SITE_NCLASSES + 1, rates));
+    UfpCall(UfpH5WriteStringAttr(g, "hop_rate_per_s_order", "LiS4, LiS5, LiS6 (class at t = 0), all"));
+    hsize_t dm[1] = {(hsize_t)F};
+    UfpCall(UfpH5CreateDataset(g, "msd_A2", H5T_NATIVE_DOUBLE, 1, dm, 0, &d));
+    UfpCall(UfpH5WriteSlab(d, H5T_NATIVE_DOUBLE, 0, rank == 0 ? (hsize_t)F : 0, msd));
+    UfpCall(UfpH5Close(&d));
+    UfpCall(UfpH5Close(&g));
+  }
   UfpCall(UfpH5FileDestroy(&file));
   UfpCall(UfpOutputCommit(comm, path_h5));
   double nrows = (double)F;
@@ -315,6 +437,11 @@ static UfpErrorCode run(MPI_Comm comm)
   UfpFree(&work);
   UfpFree(&ids);
   UfpFree(&t);
+  UfpFree(&hopcount);
+  UfpFree(&selected);
+  UfpFree(&msd);
+  UfpFree(&msd_one);
+  LiTrajectoryDestroy(&traj);
   return UFP_SUCCESS;
 }
 

@@ -63,8 +63,12 @@ $mpi 2 "$predict" -efg_trajectory "$tmp/traj.h5md" -efg_model point_charge -pc_s
 # acf-fit on the predicted file: the same numbers on 1 and 3 ranks.
 for np in 1 3; do
   $mpi $np "$build/analysis/acf-fit" -acf_efg "$tmp/p1.h5" -acf_powder 12 -sae_tp 2 -fit_bootstrap 20 \
-    -acf_output "$tmp/acf$np" > "$tmp/acf$np.txt" 2>&1; check "acf-fit on $np rank(s)" 0 $?
+    -acf_trajectory "$tmp/traj.h5md" -acf_subset LiS4 -acf_output "$tmp/acf$np" > "$tmp/acf$np.txt" 2>&1
+  check "acf-fit on $np rank(s)" 0 $?
 done
+expect_text "$tmp/acf1.txt" "over 96 of 144 Li (subset LiS4)"
+$mpi 1 "$build/analysis/acf-fit" -acf_efg "$tmp/p1.h5" -acf_subset hopping -acf_output "$tmp/acfbad" \
+  > "$tmp/acfbad.txt" 2>&1; check "acf-fit subset without trajectory" 64 $?
 expect_text "$tmp/acf1.txt" "acf-fit: omega_q"
 [ -f "$tmp/acf1_acf.csv" ] || { echo "FAIL: acf-fit CSV missing"; fail=1; }
 
@@ -101,6 +105,11 @@ x, y = h5py.File(f"{tmp}/acf1.h5", "r"), h5py.File(f"{tmp}/acf3.h5", "r")
 for k in ("acf/omega_q", "acf/cq", "sae/echo"):
     if not np.allclose(x[k][()], y[k][()], rtol=1e-10, atol=1e-13):
         print("FAIL: acf-fit differs between 1 and 3 ranks in", k); bad = 1
+for key in ("li_per_class", "hops_per_class", "hop_rate_per_s", "diffusion_m2_per_s"):
+    if not np.allclose(x["dynamics"].attrs[key], y["dynamics"].attrs[key], rtol=1e-10, equal_nan=True):
+        print("FAIL: dynamics", key, "differs between 1 and 3 ranks"); bad = 1
+if list(x["dynamics"].attrs["li_per_class"]) != [96, 0, 48]:
+    print("FAIL: site classes of beta-Li3PS4", x["dynamics"].attrs["li_per_class"]); bad = 1
 if abs(x["acf/omega_q"][0] - 1) > 1e-12 or abs(x["acf/cq"][0] - 1) > 1e-12:
     print("FAIL: ACFs not normalised to 1 at t = 0"); bad = 1
 for g in ("fit/omega_q", "fit/cq"):
