@@ -25,6 +25,7 @@
 
 #include "bootstrap.h"
 #include "correlation.h"
+#include "distributions.h"
 #include "efg_series.h"
 #include "h5io.h"
 #include "hops.h"
@@ -52,7 +53,7 @@ typedef struct {
   char efg[UFP_PATH_MAX], output[UFP_PATH_MAX], trajectory[UFP_PATH_MAX], ligand[16];
   int subset;
   double rc, r_in, r_out, dwell_ps, msd_t_min, msd_t_max;
-  long field, powder, lags, resamples, seed;
+  long field, powder, lags, resamples, seed, bins;
   int signed_cq;
   double t_min, t_max, gamma, level, tp[MAX_TP];
   int ntp, overwrite;
@@ -63,6 +64,7 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
   memset(s, 0, sizeof *s);
   snprintf(s->output, sizeof s->output, "acf");
   s->lags = 200;
+  s->bins = 80;
   s->resamples = 200;
   s->seed = 1;
   s->level = 0.95;
@@ -114,6 +116,9 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
   UfpCall(UfpOptionsRealArray(o, "-sae_tp", "evolution times t_p of finite-pulse echoes", "µs", "SaeSetTp", s->tp,
                               &ntp, NULL));
   s->ntp = ntp == MAX_TP ? 0 : ntp;
+  UfpCall(UfpOptionsInt(o, "-hist_bins", "bins of the omega_Q and C_Q histograms (the orientation map has half as "
+                                        "many per axis)",
+                        "", "HistSetBins", &s->bins));
   UfpCall(UfpOptionsString(o, "-acf_output", "output prefix", "AcfSetOutput", s->output, sizeof s->output, NULL));
   UfpCall(UfpOptionsBool(o, "-acf_overwrite", "replace existing outputs", "AcfSetOverwrite", &s->overwrite));
   UfpCall(UfpOptionsEnd(&o));
@@ -214,6 +219,8 @@ static UfpErrorCode run(MPI_Comm comm)
   UfpCall(EfgSeriesRead(comm, set.efg, first, count, (int)set.powder, &s));
   UfpCheck(set.powder > 0 || (set.field >= 0 && set.field < s->nfields), UFP_ERR_USAGE,
            "-acf_field %ld: the file has %d field(s)", set.field, s->nfields);
+  if (!set.signed_cq)
+    for (int64_t k = 0; k < count * F; k++) s->cq[k] = fabs(s->cq[k]);
   const double dt = s->time[1] - s->time[0];
   const double t_max = set.t_max > 0 ? set.t_max : 0.5 * (s->time[F - 1] - s->time[0]);
   UfpInfo(comm, "acf-fit: %lld frames (dt %.4g ps) x %lld %s, omega_Q %s; fit window %.4g..%.4g ps\n",
@@ -296,8 +303,6 @@ static UfpErrorCode run(MPI_Comm comm)
       for (int k = 0; k < nlag; k++) per_w[r * nlag + k] += c[lag[k]] / ndir;
       for (int p = 0; p < set.ntp; p++) UfpCall(SaeEchoAccumulate(plan, (int)F, w, 1e-6 * set.tp[p], work, echo + (size_t)p * F));
     }
-    if (!set.signed_cq)
-      for (int64_t k = 0; k < F; k++) s->cq[a * F + k] = fabs(s->cq[a * F + k]);
     UfpCall(AcfExecute(plan, s->cq + a * F, c, NULL, NULL));
     for (int64_t k = 0; k < F; k++) acc_q[k] += c[k];
     for (int k = 0; k < nlag; k++) per_q[r * nlag + k] = c[lag[k]];
@@ -344,6 +349,51 @@ static UfpErrorCode run(MPI_Comm comm)
                 li_class[c], hops_class[c], 1e12 * hops_class[c] / (li_class[c] * span_ps));
   }
   for (int k = 0; k < 2; k++) print_fit(comm, &fits[k], dt);
+
+  /* Distributions over all Li, per site class at t = 0 (last row: all). */
+  const int nclass = SITE_NCLASSES + 1, nb = (int)set.bins, nmap = nb / 2 > 4 ? nb / 2 : 4;
+  const int wfield = set.powder > 0 ? 0 : (int)set.field, stored = (int)(set.field < s->nfields ? set.field : 0);
+  double wmax = 0.0, qmax = 0.0;
+  for (int64_t a = 0; a < count; a++)
+    for (int64_t k = 0; k < F; k++) {
+      for (int d = 0; d < (set.powder > 0 ? ndir : 1); d++)
+        wmax = fmax(wmax, fabs(s->omega[((size_t)a * s->nomega + (set.powder > 0 ? d : wfield)) * F + k]));
+      qmax = fmax(qmax, fabs(s->cq[a * F + k]));
+    }
+  UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, &wmax, 1, MPI_DOUBLE, MPI_MAX, comm));
+  UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, &qmax, 1, MPI_DOUBLE, MPI_MAX, comm));
+  if (!(wmax > 0)) wmax = 1.0;
+  if (!(qmax > 0)) qmax = 1.0;
+  Histogram hw[SITE_NCLASSES + 1], hq[SITE_NCLASSES + 1];
+  double *map;
+  UfpCall(UfpCalloc(nmap * nmap, &map));
+  for (int c2 = 0; c2 < nclass; c2++) {
+    UfpCall(HistogramCreate(nb, -wmax, wmax, &hw[c2]));
+    UfpCall(HistogramCreate(nb, set.signed_cq ? -qmax : 0.0, qmax, &hq[c2]));
+  }
+  for (int64_t a = 0; a < count; a++) {
+    const int cls = traj ? traj->site0[a] : -1;
+    for (int64_t k = 0; k < F; k++) {
+      for (int d = 0; d < (set.powder > 0 ? ndir : 1); d++) {
+        double w = s->omega[((size_t)a * s->nomega + (set.powder > 0 ? d : wfield)) * F + k];
+        HistogramAdd(&hw[SITE_NCLASSES], w);
+        if (cls >= 0) HistogramAdd(&hw[cls], w);
+      }
+      HistogramAdd(&hq[SITE_NCLASSES], s->cq[a * F + k]);
+      if (cls >= 0) HistogramAdd(&hq[cls], s->cq[a * F + k]);
+      OrientationAdd(nmap, s->theta[((size_t)a * s->nfields + stored) * F + k],
+                     s->phi[((size_t)a * s->nfields + stored) * F + k], map);
+    }
+  }
+  double *hist_w, *hist_q;
+  UfpCall(UfpCalloc(nclass * nb, &hist_w));
+  UfpCall(UfpCalloc(nclass * nb, &hist_q));
+  for (int c2 = 0; c2 < nclass; c2++)
+    for (int b = 0; b < nb; b++) hist_w[c2 * nb + b] = hw[c2].counts[b], hist_q[c2 * nb + b] = hq[c2].counts[b];
+  UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, hist_w, nclass * nb, MPI_DOUBLE, MPI_SUM, comm));
+  UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, hist_q, nclass * nb, MPI_DOUBLE, MPI_SUM, comm));
+  UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, map, nmap * nmap, MPI_DOUBLE, MPI_SUM, comm));
+  for (int c2 = 0; c2 < nclass; c2++) HistogramFree(&hw[c2]), HistogramFree(&hq[c2]);
 
   /* Outputs. */
   char path_h5[UFP_PATH_MAX + 16], path_csv[UFP_PATH_MAX + 16], partial[UFP_PATH_MAX + 32];
@@ -393,6 +443,31 @@ static UfpErrorCode run(MPI_Comm comm)
     UfpCall(UfpH5Close(&d));
     UfpCall(UfpH5Close(&g));
   }
+  UfpCall(UfpH5CreateGroup(root, "distributions", &g));
+  {
+    const char *cls_names[SITE_NCLASSES + 1] = {SiteClassNames[0], SiteClassNames[1], SiteClassNames[2], "all"};
+    UfpCall(UfpH5WriteStringArrayAttr(g, "classes", nclass, cls_names));
+    UfpCall(UfpH5WriteStringAttr(g, "class_rule", traj ? "site class of each Li in the first frame"
+                                                      : "no trajectory: only the last row (all Li) is filled"));
+    UfpCall(UfpH5WriteDoubleAttr(g, "omega_q_range_hz", wmax));
+    UfpCall(UfpH5WriteDoubleAttr(g, "cq_range_hz", qmax));
+    UfpCall(UfpH5WriteIntAttr(g, "orientation_field", stored));
+    hsize_t dh[2] = {(hsize_t)nclass, (hsize_t)nb}, dmap[2] = {(hsize_t)nmap, (hsize_t)nmap};
+    UfpCall(UfpH5CreateDataset(g, "omega_q_counts", H5T_NATIVE_DOUBLE, 2, dh, 0, &d));
+    UfpCall(UfpH5WriteStringAttr(d, "bins", "equal bins on [-omega_q_range_hz, +omega_q_range_hz]"));
+    UfpCall(UfpH5WriteSlab(d, H5T_NATIVE_DOUBLE, 0, rank == 0 ? (hsize_t)nclass : 0, hist_w));
+    UfpCall(UfpH5Close(&d));
+    UfpCall(UfpH5CreateDataset(g, "cq_counts", H5T_NATIVE_DOUBLE, 2, dh, 0, &d));
+    UfpCall(UfpH5WriteStringAttr(d, "bins", set.signed_cq ? "equal bins on [-cq_range_hz, +cq_range_hz]"
+                                                          : "equal bins on [0, cq_range_hz] of |C_Q|"));
+    UfpCall(UfpH5WriteSlab(d, H5T_NATIVE_DOUBLE, 0, rank == 0 ? (hsize_t)nclass : 0, hist_q));
+    UfpCall(UfpH5Close(&d));
+    UfpCall(UfpH5CreateDataset(g, "orientation_counts", H5T_NATIVE_DOUBLE, 2, dmap, 0, &d));
+    UfpCall(UfpH5WriteStringAttr(d, "bins", "[theta][phi], each folded into [0, pi/2] in equal bins"));
+    UfpCall(UfpH5WriteSlab(d, H5T_NATIVE_DOUBLE, 0, rank == 0 ? (hsize_t)nmap : 0, map));
+    UfpCall(UfpH5Close(&d));
+  }
+  UfpCall(UfpH5Close(&g));
   if (traj) {
     UfpCall(UfpH5CreateGroup(root, "dynamics", &g));
     UfpCall(UfpH5WriteDoubleAttr(g, "diffusion_m2_per_s", 1e-8 * diffusion));
@@ -442,6 +517,9 @@ static UfpErrorCode run(MPI_Comm comm)
   UfpFree(&msd);
   UfpFree(&msd_one);
   LiTrajectoryDestroy(&traj);
+  UfpFree(&hist_w);
+  UfpFree(&hist_q);
+  UfpFree(&map);
   return UFP_SUCCESS;
 }
 

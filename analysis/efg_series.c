@@ -107,6 +107,18 @@ UfpErrorCode EfgSeriesRead(MPI_Comm comm, const char *path, int64_t first, int64
       for (int64_t a = 0; a < count; a++)
         for (int k = 0; k < s->nfields; k++)
           s->omega[((size_t)a * s->nfields + k) * F + f] = buf[((size_t)f * count + a) * s->nfields + k];
+  /* The field angles of the stored fields. */
+  const char *angle[2] = {"theta", "phi"};
+  double **dst[2] = {&s->theta, &s->phi};
+  for (int q = 0; q < 2 && !ierr; q++) {
+    if (powder > 0) UfpFree(&buf), ierr = UfpCalloc((size_t)F * (count > 0 ? count : 1) * s->nfields, &buf);
+    if (!ierr) ierr = UfpCalloc((size_t)(count > 0 ? count : 1) * s->nfields * F, dst[q]);
+    if (!ierr) ierr = read_columns(g, angle[q], F, first, count, s->nfields, buf);
+    for (int64_t f = 0; f < F && !ierr; f++)
+      for (int64_t a = 0; a < count; a++)
+        for (int k = 0; k < s->nfields; k++)
+          (*dst[q])[((size_t)a * s->nfields + k) * F + f] = buf[((size_t)f * count + a) * s->nfields + k];
+  }
   UfpFree(&buf);
   if (g >= 0) UfpH5Close(&g);
   UfpH5FileDestroy(&file);
@@ -122,6 +134,8 @@ UfpErrorCode EfgSeriesDestroy(EfgSeries **sp)
   UfpFree(&s->atom_id);
   UfpFree(&s->cq);
   UfpFree(&s->omega);
+  UfpFree(&s->theta);
+  UfpFree(&s->phi);
   UfpFree(sp);
   return UFP_SUCCESS;
 }

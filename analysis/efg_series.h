@@ -29,6 +29,7 @@ typedef struct {
   double *cq;                /* [count][F] Hz */
   double *omega;             /* [count][nomega][F] Hz */
   int nomega;                /* stored fields, or powder directions */
+  double *theta, *phi;       /* [count][nfields][F] rad, the stored fields in the principal frame */
 } EfgSeries;
 
 /* Collective read; powder > 0: omega_Q for that many directions from the

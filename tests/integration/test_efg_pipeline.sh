@@ -108,6 +108,12 @@ for k in ("acf/omega_q", "acf/cq", "sae/echo"):
 for key in ("li_per_class", "hops_per_class", "hop_rate_per_s", "diffusion_m2_per_s"):
     if not np.allclose(x["dynamics"].attrs[key], y["dynamics"].attrs[key], rtol=1e-10, equal_nan=True):
         print("FAIL: dynamics", key, "differs between 1 and 3 ranks"); bad = 1
+for key in ("omega_q_counts", "cq_counts", "orientation_counts"):
+    u, v = x["distributions"][key][()], y["distributions"][key][()]
+    if not np.array_equal(u, v) or u[-1].sum() <= 0:
+        print("FAIL: distributions", key, "differ between 1 and 3 ranks or are empty"); bad = 1
+if x["distributions/cq_counts"][()][:3].sum() != x["distributions/cq_counts"][()][3].sum():
+    print("FAIL: the site-class histograms do not add up to the total"); bad = 1
 if list(x["dynamics"].attrs["li_per_class"]) != [96, 0, 48]:
     print("FAIL: site classes of beta-Li3PS4", x["dynamics"].attrs["li_per_class"]); bad = 1
 if abs(x["acf/omega_q"][0] - 1) > 1e-12 or abs(x["acf/cq"][0] - 1) > 1e-12:

@@ -1,0 +1,30 @@
+/*
+ * distributions.h -- histograms of omega_Q and C_Q (per site class) and of
+ * the field orientation in the principal frame.
+ *
+ * Histograms: nbins equal bins on [lo, hi]; values outside are counted in
+ * `outside`.  Orientation: omega_Q = C_Q/2 (3 cos^2 theta - 1 + eta sin^2
+ * theta cos 2 phi) does not change under theta -> pi - theta, phi -> -phi
+ * and phi -> pi - phi, so (theta, phi) is folded into [0, pi/2] x [0, pi/2]
+ * before binning (theta from the principal z axis, phi from x).
+ */
+#ifndef ANALYSIS_DISTRIBUTIONS_H
+#define ANALYSIS_DISTRIBUTIONS_H
+
+#include "ufp_error.h"
+
+typedef struct {
+  int nbins;
+  double lo, hi;
+  double *counts;   /* [nbins] */
+  double outside;
+} Histogram;
+
+UfpErrorCode HistogramCreate(int nbins, double lo, double hi, Histogram *h);
+void HistogramAdd(Histogram *h, double x);
+void HistogramFree(Histogram *h);
+/* Fold (theta, phi) into [0, pi/2]^2 and add to counts[nbins][nbins]
+ * (theta index first). */
+void OrientationAdd(int nbins, double theta, double phi, double *counts);
+
+#endif
