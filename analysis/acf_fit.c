@@ -16,7 +16,8 @@
  * Li atoms; results do not depend on their number.
  *
  * Outputs (each NAME.partial until complete): PREFIX.h5 (common/FORMATS.md
- * section 8) and PREFIX_acf.csv; a table on standard output.
+ * section 8), CSV files of every curve and the figures (acf_figures.h); a
+ * table on standard output.
  */
 #include <math.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 
 #include "bootstrap.h"
 #include "correlation.h"
+#include "acf_figures.h"
 #include "distributions.h"
 #include "efg_series.h"
 #include "h5io.h"
@@ -154,20 +156,6 @@ typedef struct {
   double t_min, t_max;
 } FitOut;
 
-static UfpErrorCode write_csv(const char *partial, void *ctx)
-{
-  const double **cols = ctx;
-  const double *t = cols[0], *aw = cols[1], *aq = cols[2], *n = cols[3];
-  FILE *out = fopen(partial, "w");
-  UfpCheck(out, UFP_ERR_IO, "cannot open %s for writing", partial);
-  fprintf(out, "time_ps,acf_omega_q,acf_cq\n");
-  for (long k = 0; k < (long)n[0]; k++) fprintf(out, "%.10g,%.10g,%.10g\n", t[k], aw[k], aq[k]);
-  int failed = ferror(out);
-  failed |= fclose(out) != 0;
-  UfpCheck(!failed, UFP_ERR_IO, "error writing %s", partial);
-  return UFP_SUCCESS;
-}
-
 static UfpErrorCode write_fit(hid_t loc, const FitOut *f)
 {
   hid_t g;
@@ -261,6 +249,8 @@ static UfpErrorCode run(MPI_Comm comm)
   UfpCall(UfpCalloc(count > 0 ? count : 1, &selected));
   UfpCall(UfpCalloc(F, &msd));
   UfpCall(UfpCalloc(F, &msd_one));
+  double *hop_frames;
+  UfpCall(UfpCalloc(F, &hop_frames));
   if (set.trajectory[0]) {
     UfpCall(LiTrajectoryRead(set.trajectory, F, s->frame, count, s->atom_id + first, set.ligand, set.rc, &traj));
     HopSettings hs = {.r_in = set.r_in, .r_out = set.r_out, .dwell = (int)fmax(1.0, round(set.dwell_ps / dt))};
@@ -269,6 +259,7 @@ static UfpErrorCode run(MPI_Comm comm)
       for (int64_t k = 0; k < F; k++) msd[k] += msd_one[k];
       Hop *hops = NULL;
       UfpCall(HopDetect(&hs, (int)F, (const double(*)[3])traj->x + a * F, &hopcount[a], &hops));
+      for (int h = 0; h < hopcount[a]; h++) hop_frames[hops[h].frame] += 1.0;
       UfpFree(&hops);
       li_class[traj->site0[a]] += 1;
       hops_class[traj->site0[a]] += hopcount[a];
@@ -278,6 +269,7 @@ static UfpErrorCode run(MPI_Comm comm)
     UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, li_class, SITE_NCLASSES, MPI_DOUBLE, MPI_SUM, comm));
     UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, hops_class, SITE_NCLASSES, MPI_DOUBLE, MPI_SUM, comm));
     UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, &hopping, 1, MPI_DOUBLE, MPI_SUM, comm));
+    UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, hop_frames, (int)F, MPI_DOUBLE, MPI_SUM, comm));
     for (int64_t k = 0; k < F; k++) msd[k] /= (double)N;
   }
   int64_t nsel = 0, nsel_total = 0, offset = 0;
@@ -291,6 +283,15 @@ static UfpErrorCode run(MPI_Comm comm)
   UfpCallMPI(MPI_Exscan(&nsel, &offset, 1, MPI_INT64_T, MPI_SUM, comm));
   if (rank == 0) offset = 0;
   UfpCheck(nsel_total > 0, UFP_ERR_INPUT, "no Li in the subset %s", subset_names[set.subset]);
+  /* |C_Q| ACF per starting site over all Li (the figure "ACF C_Q per starting site"). */
+  double *acc_site;
+  UfpCall(UfpCalloc((size_t)SITE_NCLASSES * F, &acc_site));
+  for (int64_t a = 0; a < count && traj; a++) {
+    UfpCall(AcfExecute(plan, s->cq + a * F, c, NULL, NULL));
+    for (int64_t k = 0; k < F; k++) acc_site[(size_t)traj->site0[a] * F + k] += c[k];
+  }
+  UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, acc_site, (int)(SITE_NCLASSES * F), MPI_DOUBLE, MPI_SUM, comm));
+  for (int c2 = 0; c2 < SITE_NCLASSES; c2++) AcfNormalise((int)F, acc_site + (size_t)c2 * F, ACF_ZERO_TIME, 0.0);
   int64_t row = 0;
   for (int64_t a = 0; a < count; a++) {
     if (!selected[a]) continue;
@@ -396,9 +397,8 @@ static UfpErrorCode run(MPI_Comm comm)
   for (int c2 = 0; c2 < nclass; c2++) HistogramFree(&hw[c2]), HistogramFree(&hq[c2]);
 
   /* Outputs. */
-  char path_h5[UFP_PATH_MAX + 16], path_csv[UFP_PATH_MAX + 16], partial[UFP_PATH_MAX + 32];
+  char path_h5[UFP_PATH_MAX + 16], partial[UFP_PATH_MAX + 32];
   snprintf(path_h5, sizeof path_h5, "%s.h5", set.output);
-  snprintf(path_csv, sizeof path_csv, "%s_acf.csv", set.output);
   UfpCall(UfpOutputBegin(comm, path_h5, set.overwrite, partial));
   UfpH5File *file;
   UfpCall(UfpH5FileCreate(comm, partial, &file));
@@ -494,10 +494,19 @@ static UfpErrorCode run(MPI_Comm comm)
   }
   UfpCall(UfpH5FileDestroy(&file));
   UfpCall(UfpOutputCommit(comm, path_h5));
-  double nrows = (double)F;
-  const double *cols[4] = {t, acc_w, acc_q, &nrows};
-  UfpCall(UfpOutputWriteOnRoot(comm, path_csv, set.overwrite, write_csv, (void *)cols));
-  UfpInfo(comm, "acf-fit: wrote %s and %s\n", path_h5, path_csv);
+  AcfFigureData fig = {.prefix = set.output, .overwrite = set.overwrite, .nframes = F, .time = t,
+                       .acf_omega = acc_w, .acf_cq = acc_q, .have_dynamics = traj != NULL, .acf_site = acc_site,
+                       .msd = msd, .hop_frames = hop_frames, .nclass = nclass, .nbins = nb,
+                       .omega_range = wmax, .cq_range = qmax, .signed_cq = set.signed_cq, .hist_omega = hist_w,
+                       .hist_cq = hist_q, .nmap = nmap, .map = map};
+  for (int k = 0; k < 2; k++) {
+    fig.fit_decays[k] = fits[k].r.fit.decays;
+    fig.fit_b2[k] = fits[k].r.fit.b2;
+    fig.fit_tau[k] = fits[k].r.fit.tau;
+    fig.fit_gamma[k] = fits[k].r.fit.gamma;
+  }
+  UfpCall(AcfFiguresWrite(comm, &fig));
+  UfpInfo(comm, "acf-fit: wrote %s and the CSV files and figures %s_*\n", path_h5, set.output);
   UfpProvenanceDestroy(&prov);
   AcfPlanDestroy(&plan);
   EfgSeriesDestroy(&s);
@@ -520,6 +529,8 @@ static UfpErrorCode run(MPI_Comm comm)
   UfpFree(&hist_w);
   UfpFree(&hist_q);
   UfpFree(&map);
+  UfpFree(&acc_site);
+  UfpFree(&hop_frames);
   return UFP_SUCCESS;
 }
 

@@ -70,7 +70,11 @@ expect_text "$tmp/acf1.txt" "over 96 of 144 Li (subset LiS4)"
 $mpi 1 "$build/analysis/acf-fit" -acf_efg "$tmp/p1.h5" -acf_subset hopping -acf_output "$tmp/acfbad" \
   > "$tmp/acfbad.txt" 2>&1; check "acf-fit subset without trajectory" 64 $?
 expect_text "$tmp/acf1.txt" "acf-fit: omega_q"
-[ -f "$tmp/acf1_acf.csv" ] || { echo "FAIL: acf-fit CSV missing"; fail=1; }
+for f in acf hist orientation msd acf_sites; do
+  [ -f "$tmp/acf1_$f.csv" ] || { echo "FAIL: acf-fit $f CSV missing"; fail=1; }
+  if command -v gnuplot > /dev/null; then [ -s "$tmp/acf1_$f.png" ] || { echo "FAIL: acf-fit $f figure missing"; fail=1; }; fi
+done
+ls "$tmp"/acf1*.partial > /dev/null 2>&1 && { echo "FAIL: partial acf-fit outputs left"; fail=1; }
 
 "$py" - "$tmp" <<'EOF' || fail=1
 import sys, h5py, numpy as np
