@@ -13,6 +13,15 @@
 
 typedef UfpErrorCode (*Writer)(FILE *out, const AcfFigureData *d);
 
+/* Rows written for a curve of n lags: all of the first 200, then about
+ * 2000 log-spaced ones (the HDF5 file has every lag). */
+static int64_t next_row(int64_t k, int64_t n)
+{
+  if (k < 200) return k + 1;
+  int64_t step = (int64_t)(k * (pow((double)n / 200.0, 1.0 / 2000.0) - 1.0));
+  return k + (step > 1 ? step : 1);
+}
+
 static double fit_value(const AcfFigureData *d, int k, double t)
 {
   return d->fit_decays[k] ? LsModel(t, d->fit_b2[k], d->fit_tau[k], d->fit_gamma[k]) : NAN;
@@ -21,7 +30,7 @@ static double fit_value(const AcfFigureData *d, int k, double t)
 static UfpErrorCode csv_acf(FILE *out, const AcfFigureData *d)
 {
   fprintf(out, "time_ps,acf_omega_q,acf_cq,fit_omega_q,fit_cq\n");
-  for (int64_t k = 0; k < d->nframes; k++)
+  for (int64_t k = 0; k < d->nframes; k = next_row(k, d->nframes))
     fprintf(out, "%.10g,%.10g,%.10g,%.10g,%.10g\n", d->time[k], d->acf_omega[k], d->acf_cq[k],
             fit_value(d, 0, d->time[k]), fit_value(d, 1, d->time[k]));
   return UFP_SUCCESS;
@@ -30,7 +39,7 @@ static UfpErrorCode csv_acf(FILE *out, const AcfFigureData *d)
 static UfpErrorCode csv_sites(FILE *out, const AcfFigureData *d)
 {
   fprintf(out, "time_ps,LiS4,LiS5,LiS6\n");
-  for (int64_t k = 0; k < d->nframes; k++)
+  for (int64_t k = 0; k < d->nframes; k = next_row(k, d->nframes))
     fprintf(out, "%.10g,%.10g,%.10g,%.10g\n", d->time[k], d->acf_site[k], d->acf_site[d->nframes + k],
             d->acf_site[2 * d->nframes + k]);
   return UFP_SUCCESS;
@@ -40,9 +49,12 @@ static UfpErrorCode csv_msd(FILE *out, const AcfFigureData *d)
 {
   fprintf(out, "time_ps,msd_A2,cumulative_hops\n");
   double hops = 0.0;
-  for (int64_t k = 0; k < d->nframes; k++) {
+  for (int64_t k = 0, next = 0; k < d->nframes; k++) {
     hops += d->hop_frames[k];
-    fprintf(out, "%.10g,%.10g,%.0f\n", d->time[k], d->msd[k], hops);
+    if (k == next || k == d->nframes - 1) {
+      fprintf(out, "%.10g,%.10g,%.0f\n", d->time[k], d->msd[k], hops);
+      next = next_row(k, d->nframes);
+    }
   }
   return UFP_SUCCESS;
 }

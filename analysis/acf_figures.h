@@ -1,7 +1,9 @@
 /*
  * acf_figures.h -- the CSV files and gnuplot figures of acf-fit.
  *
- * CSV (rank 0, each NAME.partial renamed when complete):
+ * CSV (rank 0, each NAME.partial renamed when complete; curves of more than
+ * 200 lags keep the first 200 and then about 2000 log-spaced rows, the
+ * HDF5 file has every lag):
  *   PREFIX_acf.csv          time_ps, acf_omega_q, acf_cq, fit_omega_q, fit_cq
  *   PREFIX_acf_sites.csv    time_ps, LiS4, LiS5, LiS6 (|C_Q| ACF per starting site)
  *   PREFIX_msd.csv          time_ps, msd_A2, cumulative_hops

@@ -19,6 +19,7 @@
  * section 8), CSV files of every curve and the figures (acf_figures.h); a
  * table on standard output.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,13 +199,21 @@ static UfpErrorCode run(MPI_Comm comm)
   UfpCall(read_settings(comm, &set));
   if (UfpHelpRequested()) return UFP_SUCCESS;
   const int rank = UfpCommRank(comm), size = UfpCommSize(comm);
+  {
+    char out_h5[UFP_PATH_MAX + 16], a[PATH_MAX], b[PATH_MAX];
+    snprintf(out_h5, sizeof out_h5, "%s.h5", set.output);
+    int same = realpath(set.efg, a) && realpath(out_h5, b) && !strcmp(a, b);
+    UfpCheck(!same, UFP_ERR_USAGE, "-acf_output %s would overwrite the input %s", out_h5, set.efg);
+  }
   int64_t F, N;
   UfpCall(EfgSeriesShape(comm, set.efg, &F, &N));
   UfpCheck(F >= 8, UFP_ERR_INPUT, "%s: %lld frames; at least 8 are needed for a correlation function", set.efg,
            (long long)F);
   const int64_t first = N * rank / size, count = N * (rank + 1) / size - first;
   EfgSeries *s = NULL;
+  double t_stage = MPI_Wtime(), t_read, t_acf = 0, t_dist = 0, t_fit = 0;
   UfpCall(EfgSeriesRead(comm, set.efg, first, count, (int)set.powder, &s));
+  t_read = MPI_Wtime() - t_stage;
   UfpCheck(set.powder > 0 || (set.field >= 0 && set.field < s->nfields), UFP_ERR_USAGE,
            "-acf_field %ld: the file has %d field(s)", set.field, s->nfields);
   if (!set.signed_cq)
@@ -283,20 +292,21 @@ static UfpErrorCode run(MPI_Comm comm)
   UfpCallMPI(MPI_Exscan(&nsel, &offset, 1, MPI_INT64_T, MPI_SUM, comm));
   if (rank == 0) offset = 0;
   UfpCheck(nsel_total > 0, UFP_ERR_INPUT, "no Li in the subset %s", subset_names[set.subset]);
-  /* |C_Q| ACF per starting site over all Li (the figure "ACF C_Q per starting site"). */
+  t_stage = MPI_Wtime();
+  /* Per Li (all of them): the |C_Q| ACF, added per starting site (with the
+   * trajectory) and, for the selected Li, to the averages with omega_Q. */
   double *acc_site;
   UfpCall(UfpCalloc((size_t)SITE_NCLASSES * F, &acc_site));
-  for (int64_t a = 0; a < count && traj; a++) {
-    UfpCall(AcfExecute(plan, s->cq + a * F, c, NULL, NULL));
-    for (int64_t k = 0; k < F; k++) acc_site[(size_t)traj->site0[a] * F + k] += c[k];
-  }
-  UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, acc_site, (int)(SITE_NCLASSES * F), MPI_DOUBLE, MPI_SUM, comm));
-  for (int c2 = 0; c2 < SITE_NCLASSES; c2++) AcfNormalise((int)F, acc_site + (size_t)c2 * F, ACF_ZERO_TIME, 0.0);
   int64_t row = 0;
   for (int64_t a = 0; a < count; a++) {
+    UfpCall(AcfExecute(plan, s->cq + a * F, c, NULL, NULL));
+    if (traj)
+      for (int64_t k = 0; k < F; k++) acc_site[(size_t)traj->site0[a] * F + k] += c[k];
     if (!selected[a]) continue;
     ids[row] = offset + row;
     const int64_t r = row++;
+    for (int64_t k = 0; k < F; k++) acc_q[k] += c[k];
+    for (int k = 0; k < nlag; k++) per_q[r * nlag + k] = c[lag[k]];
     for (int d = 0; d < ndir; d++) {
       const double *w = s->omega + ((size_t)a * s->nomega + (set.powder > 0 ? d : set.field)) * F;
       UfpCall(AcfExecute(plan, w, c, NULL, NULL));
@@ -304,10 +314,9 @@ static UfpErrorCode run(MPI_Comm comm)
       for (int k = 0; k < nlag; k++) per_w[r * nlag + k] += c[lag[k]] / ndir;
       for (int p = 0; p < set.ntp; p++) UfpCall(SaeEchoAccumulate(plan, (int)F, w, 1e-6 * set.tp[p], work, echo + (size_t)p * F));
     }
-    UfpCall(AcfExecute(plan, s->cq + a * F, c, NULL, NULL));
-    for (int64_t k = 0; k < F; k++) acc_q[k] += c[k];
-    for (int k = 0; k < nlag; k++) per_q[r * nlag + k] = c[lag[k]];
   }
+  UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, acc_site, (int)(SITE_NCLASSES * F), MPI_DOUBLE, MPI_SUM, comm));
+  for (int c2 = 0; c2 < SITE_NCLASSES; c2++) AcfNormalise((int)F, acc_site + (size_t)c2 * F, ACF_ZERO_TIME, 0.0);
   UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, acc_w, (int)F, MPI_DOUBLE, MPI_SUM, comm));
   UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, acc_q, (int)F, MPI_DOUBLE, MPI_SUM, comm));
   if (set.ntp > 0) UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, echo, (int)(set.ntp * F), MPI_DOUBLE, MPI_SUM, comm));
@@ -315,6 +324,8 @@ static UfpErrorCode run(MPI_Comm comm)
   AcfNormalise((int)F, acc_q, ACF_ZERO_TIME, 0.0);
   for (int64_t k = 0; k < set.ntp * F; k++) echo[k] /= (double)nsel_total * ndir;
 
+  t_acf = MPI_Wtime() - t_stage;
+  t_stage = MPI_Wtime();
   /* Fits with bootstrap intervals. */
   LsFitSettings fs;
   LsFitSettingsDefault(&fs);
@@ -351,6 +362,8 @@ static UfpErrorCode run(MPI_Comm comm)
   }
   for (int k = 0; k < 2; k++) print_fit(comm, &fits[k], dt);
 
+  t_fit = MPI_Wtime() - t_stage;
+  t_stage = MPI_Wtime();
   /* Distributions over all Li, per site class at t = 0 (last row: all). */
   const int nclass = SITE_NCLASSES + 1, nb = (int)set.bins, nmap = nb / 2 > 4 ? nb / 2 : 4;
   const int wfield = set.powder > 0 ? 0 : (int)set.field, stored = (int)(set.field < s->nfields ? set.field : 0);
@@ -396,6 +409,9 @@ static UfpErrorCode run(MPI_Comm comm)
   UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, map, nmap * nmap, MPI_DOUBLE, MPI_SUM, comm));
   for (int c2 = 0; c2 < nclass; c2++) HistogramFree(&hw[c2]), HistogramFree(&hq[c2]);
 
+  t_dist = MPI_Wtime() - t_stage;
+  UfpInfo(comm, "acf-fit: rank 0 times: read %.2f s, correlation functions %.2f s, fits %.2f s, distributions %.2f s\n",
+          t_read, t_acf, t_fit, t_dist);
   /* Outputs. */
   char path_h5[UFP_PATH_MAX + 16], partial[UFP_PATH_MAX + 32];
   snprintf(path_h5, sizeof path_h5, "%s.h5", set.output);
