@@ -31,5 +31,5 @@ for np in 1 2; do
     -acf_output "$work/acf$np" > "$work/acf$np.txt" 2>&1
   end=$(date +%s.%N)
   awk -v a="$start" -v b="$end" -v r="$read_s" -v n=$np 'BEGIN {printf "acf-fit, %d rank(s): %.2f s = %.1f x the read\n", n, b - a, (b - a) / r}'
-  grep "omega_q " "$work/acf$np.txt" | cut -c1-110
+  grep -E "omega_q |times" "$work/acf$np.txt" | cut -c1-120
 done
