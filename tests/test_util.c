@@ -121,3 +121,18 @@ int ufp_test_run_group_petsc(int *argc, char ***argv, const char *name, const st
 {
   return run_group(argc, argv, name, tests, ntests, 1);
 }
+
+double ufp_test_uniform(uint64_t *state)
+{
+  uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  return (double)(z >> 11) / 9007199254740992.0;
+}
+
+double ufp_test_gaussian(uint64_t *state)
+{
+  double u1 = ufp_test_uniform(state), u2 = ufp_test_uniform(state);
+  return sqrt(-2.0 * log(u1 + 1e-300)) * cos(2.0 * 3.14159265358979323846 * u2);
+}

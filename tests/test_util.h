@@ -54,6 +54,11 @@ const char *ufp_test_write_tmp(const char *name, const char *text);
 /* Directory of the source tree (for bundled data). */
 const char *ufp_test_source(const char *relative);
 
+/* Deterministic random numbers for test data (splitmix64 stream): uniform
+ * in [0, 1), and standard normal (Box-Muller). */
+double ufp_test_uniform(uint64_t *state);
+double ufp_test_gaussian(uint64_t *state);
+
 /* 1 if flag is true on every rank of comm. */
 int ufp_test_all_true(MPI_Comm comm, int flag);
 

@@ -12,15 +12,6 @@
 #include "parallel.h"
 #include "test_util.h"
 
-static double uniform(uint64_t *state)
-{
-  uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  z ^= z >> 31;
-  return (double)(z >> 11) / 9007199254740992.0;
-}
-
 enum { ATOMS = 96, STEPS = 8000, STRIDE = 4, NLAG = 150 };
 
 /* ACF of atom a at lags 0, STRIDE, ... (its own random stream). */
@@ -28,10 +19,10 @@ static void atom_acf(AcfPlan plan, int a, double *x, double *full, double *out)
 {
   const double rate = 0.02;
   uint64_t seed = 1000 + (uint64_t)a;
-  double omega = uniform(&seed) < 0.5 ? 1.0 : -1.0;
+  double omega = ufp_test_uniform(&seed) < 0.5 ? 1.0 : -1.0;
   for (int k = 0; k < STEPS; k++) {
     x[k] = omega;
-    if (uniform(&seed) < 1.0 - exp(-rate)) omega = -omega;
+    if (ufp_test_uniform(&seed) < 1.0 - exp(-rate)) omega = -omega;
   }
   AcfExecute(plan, x, full, NULL, NULL);
   for (int q = 0; q < NLAG; q++) out[q] = full[q * STRIDE];

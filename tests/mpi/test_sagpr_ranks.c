@@ -13,15 +13,6 @@
 #include "sagpr.h"
 #include "test_util.h"
 
-static double uniform(uint64_t *state)
-{
-  uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  z ^= z >> 31;
-  return (double)(z >> 11) / 9007199254740992.0;
-}
-
 enum { N = 90, M = 25, F0 = 40, F2 = 30 };
 
 static void normalise(double *x, int n)
@@ -39,11 +30,11 @@ static void test_ranks(void **state)
   uint64_t seed = 12345;
   double *p0 = malloc(sizeof(double) * N * F0), *p2 = malloc(sizeof(double) * N * 5 * F2), *t = malloc(sizeof(double) * N * 5);
   for (int i = 0; i < N; i++) {
-    for (int k = 0; k < F0; k++) p0[i * F0 + k] = uniform(&seed); /* non-negative, like SOAP power spectra */
+    for (int k = 0; k < F0; k++) p0[i * F0 + k] = ufp_test_uniform(&seed); /* non-negative, like SOAP power spectra */
     normalise(p0 + i * F0, F0);
-    for (int k = 0; k < 5 * F2; k++) p2[i * 5 * F2 + k] = uniform(&seed) - 0.5;
+    for (int k = 0; k < 5 * F2; k++) p2[i * 5 * F2 + k] = ufp_test_uniform(&seed) - 0.5;
     normalise(p2 + i * 5 * F2, 5 * F2);
-    for (int mu = 0; mu < 5; mu++) t[i * 5 + mu] = 0.02 * (uniform(&seed) - 0.5);
+    for (int mu = 0; mu < 5; mu++) t[i * 5 + mu] = 0.02 * (ufp_test_uniform(&seed) - 0.5);
   }
   int sel[M];
   assert_ufp_ok(SagprFarthestPoints(N, F0, p0, M, 0, sel));

@@ -14,21 +14,6 @@
 #include "lipari_szabo.h"
 #include "test_util.h"
 
-static double uniform(uint64_t *state)
-{
-  uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  z ^= z >> 31;
-  return (double)(z >> 11) / 9007199254740992.0;
-}
-
-static double gaussian(uint64_t *state)
-{
-  double u1 = uniform(state), u2 = uniform(state);
-  return sqrt(-2.0 * log(u1 + 1e-300)) * cos(2.0 * 3.14159265358979323846 * u2);
-}
-
 static void test_fft_equals_direct(void **state)
 {
   (void)state;
@@ -37,7 +22,7 @@ static void test_fft_equals_direct(void **state)
   for (size_t q = 0; q < sizeof lengths / sizeof lengths[0]; q++) {
     int n = lengths[q];
     double *x = malloc(sizeof(double) * n), *a = malloc(sizeof(double) * n), *b = malloc(sizeof(double) * n);
-    for (int k = 0; k < n; k++) x[k] = 3.0 + gaussian(&seed);
+    for (int k = 0; k < n; k++) x[k] = 3.0 + ufp_test_gaussian(&seed);
     AcfPlan plan = NULL;
     assert_ufp_ok(AcfPlanCreate(n, &plan));
     double sum = 0, sum2 = 0;
@@ -64,7 +49,7 @@ static void test_normalisation(void **state)
   uint64_t seed = 5;
   double *x = malloc(sizeof(double) * N), *c = malloc(sizeof(double) * N), y = 0.0;
   for (int k = 0; k < N; k++) { /* AR(1): correlation time 1/(1-0.9) ~ 10 samples */
-    y = 0.9 * y + gaussian(&seed);
+    y = 0.9 * y + ufp_test_gaussian(&seed);
     x[k] = 5.0 + y;
   }
   AcfPlan plan;
@@ -91,7 +76,7 @@ static void test_fit_stretched(void **state)
   uint64_t seed = 9;
   for (int k = 0; k < N; k++) {
     t[k] = 0.5 * k;
-    c[k] = LsModel(t[k], 0.3, 50.0, 0.7) + 0.005 * gaussian(&seed);
+    c[k] = LsModel(t[k], 0.3, 50.0, 0.7) + 0.005 * ufp_test_gaussian(&seed);
   }
   LsFitSettings s;
   LsFitSettingsDefault(&s);
@@ -134,10 +119,10 @@ static void test_markov_jumps(void **state)
   assert_ufp_ok(AcfPlanCreate(STEPS, &plan));
   double *x = malloc(sizeof(double) * STEPS), *c = malloc(sizeof(double) * STEPS), *avg = calloc(STEPS, sizeof(double));
   for (int w = 0; w < WALKERS; w++) {
-    double omega = uniform(&seed) < 0.5 ? 1.0 : -1.0;
+    double omega = ufp_test_uniform(&seed) < 0.5 ? 1.0 : -1.0;
     for (int k = 0; k < STEPS; k++) {
       x[k] = omega;
-      if (uniform(&seed) < 1.0 - exp(-rate * dt)) omega = -omega;
+      if (ufp_test_uniform(&seed) < 1.0 - exp(-rate * dt)) omega = -omega;
     }
     assert_ufp_ok(AcfExecute(plan, x, c, NULL, NULL));
     for (int k = 0; k < STEPS; k++) avg[k] += c[k] / WALKERS;
@@ -166,7 +151,7 @@ static void test_no_decay(void **state)
   uint64_t seed = 3;
   for (int k = 0; k < N; k++) {
     t[k] = k;
-    c[k] = 1.0 - 1e-4 * k / N + 0.002 * gaussian(&seed); /* a 1e-4 drift: single-crystal beta at 300 K */
+    c[k] = 1.0 - 1e-4 * k / N + 0.002 * ufp_test_gaussian(&seed); /* a 1e-4 drift: single-crystal beta at 300 K */
   }
   LsFitSettings s;
   LsFitSettingsDefault(&s);

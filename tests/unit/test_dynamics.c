@@ -13,21 +13,6 @@
 #include "msd.h"
 #include "test_util.h"
 
-static double uniform(uint64_t *state)
-{
-  uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  z ^= z >> 31;
-  return (double)(z >> 11) / 9007199254740992.0;
-}
-
-static double gaussian(uint64_t *state)
-{
-  double u1 = uniform(state), u2 = uniform(state);
-  return sqrt(-2.0 * log(u1 + 1e-300)) * cos(2.0 * 3.14159265358979323846 * u2);
-}
-
 static void test_msd(void **state)
 {
   (void)state;
@@ -41,7 +26,7 @@ static void test_msd(void **state)
   double worst = 0;
   for (int w = 0; w < WALKERS; w++) {
     for (int k = 1; k < N; k++)
-      for (int c = 0; c < 3; c++) r[k][c] = r[k - 1][c] + s * gaussian(&seed);
+      for (int c = 0; c < 3; c++) r[k][c] = r[k - 1][c] + s * ufp_test_gaussian(&seed);
     for (int c = 0; c < 3; c++) r[0][c] += 10.0 * w; /* an offset must not matter */
     for (int k = 1; k < N; k++)
       for (int c = 0; c < 3; c++) r[k][c] += 10.0 * w;
@@ -84,7 +69,7 @@ static void test_planted_hops(void **state)
       site = next;
       for (int c = 0; c < 3; c++) base[c] = sites[site][c];
     }
-    for (int c = 0; c < 3; c++) x[k][c] = base[c] + 0.08 * gaussian(&seed);
+    for (int c = 0; c < 3; c++) x[k][c] = base[c] + 0.08 * ufp_test_gaussian(&seed);
     if (k >= 100 && k < 103) x[k][1] += 1.3; /* a rattle: out past r_out and back */
     if (k >= 600 && k < 608) x[k][2] += 1.6; /* an excursion shorter than the dwell: not a hop */
   }

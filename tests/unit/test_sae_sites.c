@@ -16,15 +16,6 @@
 #include "test_util.h"
 #include "units.h"
 
-static double uniform(uint64_t *state)
-{
-  uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  z ^= z >> 31;
-  return (double)(z >> 11) / 9007199254740992.0;
-}
-
 static void test_sites_beta(void **state)
 {
   (void)state;
@@ -61,7 +52,7 @@ static void test_powder(void **state)
     for (int trial = 0; trial < 20; trial++) {
       double v[3][3], tr = 0, tr2 = 0;
       for (int a = 0; a < 3; a++)
-        for (int b = 0; b <= a; b++) v[a][b] = v[b][a] = 2 * uniform(&seed) - 1;
+        for (int b = 0; b <= a; b++) v[a][b] = v[b][a] = 2 * ufp_test_uniform(&seed) - 1;
       tr = (v[0][0] + v[1][1] + v[2][2]) / 3;
       for (int a = 0; a < 3; a++) v[a][a] -= tr;
       for (int a = 0; a < 3; a++)
@@ -102,7 +93,7 @@ static void test_echo(void **state)
   double w = 90e3;
   for (int k = 0; k < N; k++) {
     omega[k] = w;
-    if (uniform(&seed) < 0.01) w = uniform(&seed) < 0.5 ? 90e3 : -40e3;
+    if (ufp_test_uniform(&seed) < 0.01) w = ufp_test_uniform(&seed) < 0.5 ? 90e3 : -40e3;
   }
   for (int k = 0; k < N; k++) echo[k] = 0;
   const double tp = 1e-9;
