@@ -152,7 +152,7 @@ static int log_lags(int i_min, int i_max, int want, int *lag)
 }
 
 typedef struct {
-  const char *name, *unit;
+  const char *name;
   BootstrapResult r;
   double t_min, t_max;
 } FitOut;
@@ -334,8 +334,8 @@ static UfpErrorCode run(MPI_Comm comm)
   if (set.gamma > 0) fs.fix_gamma = 1, fs.gamma = set.gamma;
   BootstrapSettings bs = {.resamples = (int)set.resamples, .seed = (uint64_t)set.seed, .level = set.level,
                           .normalise = 1};
-  FitOut fits[2] = {{.name = "omega_q", .unit = "Hz^2", .t_min = set.t_min, .t_max = t_max},
-                    {.name = "cq", .unit = "Hz^2", .t_min = set.t_min, .t_max = t_max}};
+  FitOut fits[2] = {{.name = "omega_q", .t_min = set.t_min, .t_max = t_max},
+                    {.name = "cq", .t_min = set.t_min, .t_max = t_max}};
   UfpCall(BootstrapFit(comm, &bs, &fs, nlag, tl, (int)nsel, ids, per_w, nsel_total, &fits[0].r));
   UfpCall(BootstrapFit(comm, &bs, &fs, nlag, tl, (int)nsel, ids, per_q, nsel_total, &fits[1].r));
   UfpInfo(comm, "acf-fit: correlation functions over %lld of %lld Li (subset %s)\n", (long long)nsel_total,

@@ -18,7 +18,6 @@ struct EfgOutput_ {
   MPI_Comm comm;
   EfgOutputLayout layout;
   double (*field)[3];
-  const UfpIsotope *isotope;
   UfpH5File *file;
   hid_t group, dset[ND];
   double sums[3]; /* sum |C_Q|, sum eta, count (this rank, this run) */
@@ -109,7 +108,6 @@ UfpErrorCode EfgOutputOpen(MPI_Comm comm, const char *path, const EfgOutputLayou
   *out_ptr = o;
   o->comm = comm;
   o->layout = *layout;
-  o->isotope = layout->isotope;
   UfpCall(UfpCalloc(layout->nfields, &o->field));
   memcpy(o->field, layout->field, sizeof(double) * 3 * layout->nfields);
   o->layout.field = (const double(*)[3])o->field;
@@ -149,13 +147,13 @@ UfpErrorCode EfgOutputWriteBlock(EfgOutput o, int b, int count, const int64_t *s
     if (ierr) break;
     vzz[c] = pas.vzz;
     eta[c] = pas.eta;
-    cq[c] = UfpEfgCq(o->isotope, pas.vzz);
+    cq[c] = UfpEfgCq(o->layout.isotope, pas.vzz);
     o->sums[0] += fabs(cq[c]);
     o->sums[1] += eta[c];
     o->sums[2] += 1.0;
     memcpy(quat + 4 * c, pas.q, sizeof pas.q);
     for (int k = 0; k < K && !ierr; k++) {
-      ierr = UfpEfgOmegaQ(o->isotope, v[c], o->field[k], &omega[c * K + k]);
+      ierr = UfpEfgOmegaQ(o->layout.isotope, v[c], o->field[k], &omega[c * K + k]);
       if (!ierr) ierr = UfpEfgFieldAngles(&pas, o->field[k], &theta[c * K + k], &phi[c * K + k]);
     }
   }

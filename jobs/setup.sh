@@ -20,7 +20,7 @@ packages=(
   petsc-dev
   libscalapack-openmpi-dev liblapacke-dev libopenblas-dev
   libcmocka-dev libfftw3-dev
-  gnuplot-nox
+  gnuplot-nox time
   python3 python3-numpy python3-h5py python3-mdanalysis
 )
 

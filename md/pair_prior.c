@@ -50,4 +50,3 @@ UfpErrorCode PairPriorCoefficients(const Uf3FitBasis *basis, Uf3PairPrior kind, 
   return UFP_SUCCESS;
 }
 
-const char *PairPriorName(Uf3PairPrior kind) { return kind == UF3_PRIOR_ZBL ? "zbl" : "none"; }

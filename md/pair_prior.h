@@ -43,6 +43,5 @@ double PairPriorZbl(int z1, int z2, double r, double *dvdr);
  * pair columns).  Fails (bad input) for an element without an atomic number. */
 UfpErrorCode PairPriorCoefficients(const Uf3FitBasis *basis, Uf3PairPrior kind, double *c0);
 
-const char *PairPriorName(Uf3PairPrior kind);
 
 #endif

@@ -136,3 +136,18 @@ double ufp_test_gaussian(uint64_t *state)
   double u1 = ufp_test_uniform(state), u2 = ufp_test_uniform(state);
   return sqrt(-2.0 * log(u1 + 1e-300)) * cos(2.0 * 3.14159265358979323846 * u2);
 }
+
+const char *ufp_test_info_string(const UfpStructure *s, const char *name)
+{
+  const UfpInfoValue *v = UfpStructureFindInfo(s, name);
+  if (!v) fail_msg("no info %s", name);
+  assert_int_equal(v->type, 'S');
+  return v->string;
+}
+
+double ufp_test_info_real(const UfpStructure *s, const char *name)
+{
+  double value;
+  assert_ufp_ok(UfpStructureGetInfoReal(s, name, &value));
+  return value;
+}

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include <mpi.h>
 
+#include "structure.h"
 #include "ufp_error.h"
 
 /* Fail with the recorded ufp error message when expr is not UFP_SUCCESS. */
@@ -53,6 +54,10 @@ const char *ufp_test_tmp(const char *name);
 const char *ufp_test_write_tmp(const char *name, const char *text);
 /* Directory of the source tree (for bundled data). */
 const char *ufp_test_source(const char *relative);
+
+/* A frame's info value (fails the test when it is missing or of another type). */
+const char *ufp_test_info_string(const UfpStructure *s, const char *name);
+double ufp_test_info_real(const UfpStructure *s, const char *name);
 
 /* Deterministic random numbers for test data (splitmix64 stream): uniform
  * in [0, 1), and standard normal (Box-Muller). */

@@ -29,21 +29,6 @@ static const UfpAtomColumn *column(const UfpStructure *s, const char *name, char
   return c;
 }
 
-static const char *info_string(const UfpStructure *s, const char *name)
-{
-  const UfpInfoValue *v = UfpStructureFindInfo(s, name);
-  if (!v) fail_msg("no info %s", name);
-  assert_int_equal(v->type, 'S');
-  return v->string;
-}
-
-static double info_real(const UfpStructure *s, const char *name)
-{
-  double value;
-  assert_ufp_ok(UfpStructureGetInfoReal(s, name, &value));
-  return value;
-}
-
 static int count_species(const UfpStructure *s, const char *species)
 {
   int n = 0;
@@ -106,9 +91,9 @@ static void test_cp2k_matches_reference(void **state)
     char relative[256], path[4096];
     UfpStructure *s = (UfpStructure *)&s;
     const UfpStructure *r = ref[f];
-    snprintf(relative, sizeof relative, "efg/%s.out", info_string(r, "source"));
+    snprintf(relative, sizeof relative, "efg/%s.out", ufp_test_info_string(r, "source"));
     snprintf(path, sizeof path, "%s", ufp_test_shared(relative));
-    if (!strcmp(info_string(r, "source"), "train_010")) {
+    if (!strcmp(ufp_test_info_string(r, "source"), "train_010")) {
       /* The reference holds this frame, but its SCF did not converge. */
       assert_ufp_fails(EfgCp2kRead(path, NULL, &s), UFP_ERR_INPUT,
                        "train_010.out:1001: the SCF did not converge");
@@ -120,12 +105,12 @@ static void test_cp2k_matches_reference(void **state)
     assert_int_equal(s->natoms, r->natoms);
     assert_true(s->has_lattice);
     assert_true(s->pbc[0] && s->pbc[1] && s->pbc[2]);
-    assert_string_equal(info_string(s, "source"), info_string(r, "source"));
-    assert_string_equal(info_string(s, "efg_units"), "atomic");
+    assert_string_equal(ufp_test_info_string(s, "source"), ufp_test_info_string(r, "source"));
+    assert_string_equal(ufp_test_info_string(s, "efg_units"), "atomic");
     for (int m = 0; m < 3; m++)
       for (int k = 0; k < 3; k++)
         worst_h = fmax(worst_h, fabs(s->lattice[m][k] - r->lattice[m][k]));
-    worst_e = fmax(worst_e, fabs(info_real(s, "energy") - info_real(r, "energy")));
+    worst_e = fmax(worst_e, fabs(ufp_test_info_real(s, "energy") - ufp_test_info_real(r, "energy")));
     const UfpAtomColumn *force = column(s, "forces", 'R', 3), *rforce = column(r, "forces", 'R', 3);
     const UfpAtomColumn *efg = column(s, "efg", 'R', 9), *refg = column(r, "efg", 'R', 9);
     for (int i = 0; i < s->natoms; i++) {
@@ -189,8 +174,8 @@ static void test_cp2k_units_and_physics(void **state)
   assert_close(efg->real[1], 0.0647226 * CP2K_TO_AU, 1e-16);
   assert_close(efg->real[9 * 15 + 8], 0.7672940 * CP2K_TO_AU, 1e-16);
   /* ENERGY| ... -140.167619711481478 Hartree; force on atom 1 in Eh/a0. */
-  assert_close(info_real(s, "energy"), -140.167619711481478 * 27.211386245988, 1e-9);
-  assert_close(info_real(s, "energy"), -3814.1552391499, 1e-9);
+  assert_close(ufp_test_info_real(s, "energy"), -140.167619711481478 * 27.211386245988, 1e-9);
+  assert_close(ufp_test_info_real(s, "energy"), -3814.1552391499, 1e-9);
   assert_close(force->real[0], -0.00438931 * 27.211386245988 / 0.529177210903, 1e-12);
   assert_close(force->real[3 * 15 + 2], 0.00382849 * UFP_HARTREE_PER_BOHR_EV_PER_A, 1e-14);
   /* Cell and positions from train_000.inp. */
@@ -310,7 +295,7 @@ static void test_cp2k_synthetic(void **state)
     assert_close(efg->real[9 + k], sulfur[k] / 9.7173624292, 1e-16);
   }
   assert_close(efg->real[0], 0.1, 6e-9); /* 0.9717362 e21 V/m^2 is 0.1 a.u. to the printed digits */
-  assert_close(info_real(s, "energy"), -10.5 * UFP_HARTREE_EV, 1e-12);
+  assert_close(ufp_test_info_real(s, "energy"), -10.5 * UFP_HARTREE_EV, 1e-12);
   assert_close(force->real[0], 0.01 * UFP_HARTREE_PER_BOHR_EV_PER_A, 1e-15);
   assert_close(force->real[5], 0.02 * UFP_HARTREE_PER_BOHR_EV_PER_A, 1e-15);
   /* Cell: a along x, b at 60 degrees in the xy plane, c along z. */
@@ -324,7 +309,7 @@ static void test_cp2k_synthetic(void **state)
   assert_close(s->x[1][1], 5 * sin60 * a0, 1e-12);
   assert_close(s->x[1][2], 3 * a0, 1e-12);
   assert_close(s->x[0][0], 0.0, 0.0);
-  assert_string_equal(info_string(s, "source"), "np1_cp2k_synth");
+  assert_string_equal(ufp_test_info_string(s, "source"), "np1_cp2k_synth");
   assert_ufp_ok(UfpStructureDestroy(&s));
 
   /* Without an "Input file name" line that opens, NAME.inp beside the output. */
@@ -506,8 +491,8 @@ static void test_magres_files(void **state)
   tensor_defects(s, &asymmetry, &trace, &largest);
   print_message("nacl.magres: largest |V| %.2g a.u. (zero by symmetry)\n", largest);
   assert_true(largest < 1e-13);
-  assert_string_equal(info_string(s, "efg_units"), "atomic");
-  assert_string_equal(info_string(s, "source"), "nacl");
+  assert_string_equal(ufp_test_info_string(s, "efg_units"), "atomic");
+  assert_string_equal(ufp_test_info_string(s, "source"), "nacl");
   assert_ufp_ok(UfpStructureDestroy(&s));
 
   /* NaClO3: old <atoms>/<magres> layout with efg_local and efg_nonlocal
@@ -767,7 +752,7 @@ static void test_label_files(void **state)
   const UfpAtomColumn *efg = column(frames[0], "efg", 'R', 9);
   assert_close(efg->real[0], 1.0, 1e-15);
   assert_close(efg->real[4], -0.5, 1e-15);
-  assert_string_equal(info_string(frames[0], "efg_units"), "atomic");
+  assert_string_equal(ufp_test_info_string(frames[0], "efg_units"), "atomic");
   assert_ufp_ok(UfpStructureArrayDestroy(n, &frames));
   /* A forced unit wins over the key: au leaves the numbers alone, V/m2
    * divides by 9.7173624292e21. */

@@ -104,21 +104,6 @@ static int count_z(const UfpStructure *s, int z)
   return n;
 }
 
-static const char *info_string(const UfpStructure *s, const char *name)
-{
-  const UfpInfoValue *v = UfpStructureFindInfo(s, name);
-  assert_non_null(v);
-  assert_int_equal(v->type, 'S');
-  return v->string;
-}
-
-static double info_real(const UfpStructure *s, const char *name)
-{
-  double value;
-  assert_ufp_ok(UfpStructureGetInfoReal(s, name, &value));
-  return value;
-}
-
 /* -------------------------------------------------- synthetic round trip */
 
 /* A triclinic frame with every column and info type. */
@@ -212,8 +197,8 @@ static void test_round_trip_synthetic(void **state)
   assert_ufp_ok(UfpExtxyzWriteAll(MPI_COMM_WORLD, path, 0, 4, frames));
   assert_ufp_ok(UfpExtxyzReadAll(path, &n, &back));
   assert_int_equal(UfpStructureFindInfo(back[0], "integral_reals")->type, 'R');
-  assert_string_equal(info_string(back[1], "note"), "a \"quoted\" word, a back\\slash and x=1");
-  assert_string_equal(info_string(back[1], "empty"), "");
+  assert_string_equal(ufp_test_info_string(back[1], "note"), "a \"quoted\" word, a back\\slash and x=1");
+  assert_string_equal(ufp_test_info_string(back[1], "empty"), "");
   assert_int_equal(back[3]->has_lattice, 0);
   assert_int_equal(back[3]->pbc[0] + back[3]->pbc[1] + back[3]->pbc[2], 0);
   assert_ufp_ok(UfpStructureArrayDestroy(n, &back));
@@ -288,7 +273,7 @@ static void test_shared_beta(void **state)
   assert_string_equal(s->species[31], "S");
   assert_true(s->x[31][0] == 11.448649 && s->x[31][1] == 6.165 && s->x[31][2] == 0.999355);
   assert_int_equal(s->ncolumns, 0);
-  assert_non_null(strstr(info_string(s, "comment"), "beta-Li3PS4 Pnma ordered model"));
+  assert_non_null(strstr(ufp_test_info_string(s, "comment"), "beta-Li3PS4 Pnma ordered model"));
   assert_round_trip("extxyz_beta.extxyz", n, f);
   assert_ufp_ok(UfpStructureArrayDestroy(n, &f));
 }
@@ -308,7 +293,7 @@ static void test_shared_gamma(void **state)
   assert_true(s->lattice[0][0] == 7.70829 && s->lattice[1][1] == 6.53521 && s->lattice[2][2] == 6.1365);
   assert_string_equal(s->species[5], "Li");
   assert_true(s->x[5][0] == 0.0 && s->x[5][1] == 0.947605 && s->x[5][2] == 2.982339);
-  assert_non_null(strstr(info_string(s, "comment"), "ICSD 180318"));
+  assert_non_null(strstr(ufp_test_info_string(s, "comment"), "ICSD 180318"));
   assert_round_trip("extxyz_gamma.extxyz", n, f);
   assert_ufp_ok(UfpStructureArrayDestroy(n, &f));
 }
@@ -322,9 +307,9 @@ static void test_shared_efg(void **state)
   assert_int_equal(n, 32);
   UfpStructure *s = f[0];
   assert_int_equal(s->natoms, 16);
-  assert_true(info_real(s, "energy") == -3814.1552391499);
-  assert_string_equal(info_string(s, "source"), "train_000");
-  assert_string_equal(info_string(s, "efg_units"), "atomic");
+  assert_true(ufp_test_info_real(s, "energy") == -3814.1552391499);
+  assert_string_equal(ufp_test_info_string(s, "source"), "train_000");
+  assert_string_equal(ufp_test_info_string(s, "efg_units"), "atomic");
   UfpAtomColumn *efg = UfpStructureFindColumn(s, "efg"), *forces = UfpStructureFindColumn(s, "forces");
   assert_non_null(efg);
   assert_non_null(forces);
@@ -336,10 +321,10 @@ static void test_shared_efg(void **state)
   /* Frame 1 is monoclinic-like: b has an x component. */
   assert_int_equal(f[1]->natoms, 32);
   assert_true(f[1]->lattice[1][0] == -0.5293263239 && f[1]->lattice[2][0] == -0.0000290803);
-  assert_true(info_real(f[1], "energy") == -7626.3127089894);
+  assert_true(ufp_test_info_real(f[1], "energy") == -7626.3127089894);
   /* Last frame, last atom. */
   s = f[31];
-  assert_string_equal(info_string(s, "source"), "train_078");
+  assert_string_equal(ufp_test_info_string(s, "source"), "train_078");
   efg = UfpStructureFindColumn(s, "efg");
   assert_string_equal(s->species[s->natoms - 1], "S");
   assert_true(s->x[s->natoms - 1][0] == 2.20225111);
@@ -363,8 +348,8 @@ static void test_shared_gigli(void **state)
   assert_int_equal(n, 80);
   UfpStructure *s = f[0];
   assert_int_equal(s->natoms, 16);
-  assert_true(info_real(s, "energy") == -71.04302788871883);
-  assert_true(info_real(s, "mtt::r2scan_energy") == -112.58644215);
+  assert_true(ufp_test_info_real(s, "energy") == -71.04302788871883);
+  assert_true(ufp_test_info_real(s, "mtt::r2scan_energy") == -112.58644215);
   assert_true(s->lattice[0][0] == 6.0292863588177 && s->lattice[2][2] == 7.6143254496873);
   UfpAtomColumn *forces = UfpStructureFindColumn(s, "forces");
   assert_non_null(forces);
@@ -384,7 +369,7 @@ static void test_shared_gigli(void **state)
     }
   }
   s = f[79];
-  assert_true(info_real(s, "energy") == -135.2928005134363);
+  assert_true(ufp_test_info_real(s, "energy") == -135.2928005134363);
   assert_true(s->lattice[2][2] == 14.191774929346);
   assert_round_trip("extxyz_gigli.extxyz", n, f);
   assert_ufp_ok(UfpStructureArrayDestroy(n, &f));
@@ -404,7 +389,7 @@ static void test_shared_tungsten(void **state)
     assert_int_equal(count_z(s, 74), 128);
     assert_true(s->pbc[0] && s->pbc[1] && s->pbc[2]);
     assert_true(s->lattice[0][0] == 12.72199597962937 && s->lattice[2][2] == 12.72199597962937);
-    assert_string_equal(info_string(s, "config_type"), "md_bulk");
+    assert_string_equal(ufp_test_info_string(s, "config_type"), "md_bulk");
     UfpAtomColumn *z = UfpStructureFindColumn(s, "Z"), *force = UfpStructureFindColumn(s, "force");
     assert_non_null(z);
     assert_non_null(force);
@@ -412,8 +397,8 @@ static void test_shared_tungsten(void **state)
     for (int i = 0; i < s->natoms; i++)
       assert_int_equal(z->integer[i], 74);
   }
-  assert_true(info_real(f[0], "energy") == -1431.629494590219);
-  assert_true(info_real(f[4], "energy") == -1431.622737145110);
+  assert_true(ufp_test_info_real(f[0], "energy") == -1431.629494590219);
+  assert_true(ufp_test_info_real(f[4], "energy") == -1431.622737145110);
   assert_true(f[0]->x[0][0] == 2.630432203233296E-02 && f[0]->x[0][1] == -1.504028116204702E-02);
   assert_true(UfpStructureFindColumn(f[0], "force")->real[0] == -4.742581516823975E-01);
   assert_true(f[4]->x[127][0] == 1.114400142101141E+01);
@@ -434,7 +419,7 @@ static void test_shared_dpgen_glass(void **state)
   assert_int_equal(count_z(s, 15), 35);
   assert_int_equal(count_z(s, 16), 129);
   assert_true(s->lattice[1][0] == -0.37400001 && s->lattice[2][1] == -0.057);
-  assert_true(info_real(s, "energy") == -60854.71875);
+  assert_true(ufp_test_info_real(s, "energy") == -60854.71875);
   UfpInfoValue *virial = UfpStructureFindInfo(s, "virial");
   assert_non_null(virial);
   assert_int_equal(virial->type, 'R');
@@ -442,8 +427,8 @@ static void test_shared_dpgen_glass(void **state)
   assert_true(virial->real[0] == -22.96435165 && virial->real[1] == 8.65213776 &&
               virial->real[8] == -9.39571667);
   assert_true(virial->real[1] == virial->real[3]);
-  assert_string_equal(info_string(s, "source"), "glass_Li91P35S129_iter.000002_data.002 frame 0");
-  assert_true(info_real(f[22], "energy") == -60847.55859375);
+  assert_string_equal(ufp_test_info_string(s, "source"), "glass_Li91P35S129_iter.000002_data.002 frame 0");
+  assert_true(ufp_test_info_real(f[22], "energy") == -60847.55859375);
   assert_true(f[22]->x[254][1] == 14.32737732);
   assert_round_trip("extxyz_glass.extxyz", n, f);
   assert_ufp_ok(UfpStructureArrayDestroy(n, &f));
@@ -511,14 +496,14 @@ static void test_defaults_and_aliases(void **state)
   assert_int_equal(ints->type, 'I');
   assert_int_equal(ints->n, 3);
   assert_int_equal(ints->integer[2], 3);
-  assert_string_equal(info_string(s, "label"), "'x'");
-  assert_string_equal(info_string(s, "quoted"), "he said \"hi\"");
+  assert_string_equal(ufp_test_info_string(s, "label"), "'x'");
+  assert_string_equal(ufp_test_info_string(s, "quoted"), "he said \"hi\"");
 
   s = f[2];
   assert_int_equal(s->has_lattice, 0);
   assert_true(!s->pbc[0] && s->pbc[1] && !s->pbc[2]);
   assert_int_equal(UfpStructureFindInfo(s, "energy")->type, 'R');
-  assert_true(info_real(s, "energy") == 7.0);
+  assert_true(ufp_test_info_real(s, "energy") == 7.0);
   assert_ufp_ok(UfpStructureArrayDestroy(n, &f));
 }
 
@@ -539,7 +524,7 @@ static void test_read_frame_stream(void **state)
   assert_ufp_ok(UfpExtxyzReadFrame(fp, path, 1, &line, &s, &at_eof));
   assert_int_equal(line, 7);
   assert_int_equal(s->natoms, 2);
-  assert_true(info_real(s, "energy") == 1.5);
+  assert_true(ufp_test_info_real(s, "energy") == 1.5);
   assert_ufp_ok(UfpStructureDestroy(&s));
   assert_ufp_ok(UfpExtxyzReadFrame(fp, path, 2, &line, &s, &at_eof));
   assert_int_equal(at_eof, 1);
