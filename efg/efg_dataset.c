@@ -172,11 +172,8 @@ UfpErrorCode EfgDatasetFeatures(MPI_Comm comm, const EfgDataset *d, LambdaSoap s
       }
       if (!ierr) ierr = UfpCellSetup(&cell, s->lattice, s->pbc);
       if (!ierr)
-        ierr = LambdaSoapCompute(soap, &cell, s->natoms, (const double(*)[3])s->x, channel, count,
-                                 d->env_atom + first, 0, p0 + (size_t)first * f0);
-      if (!ierr)
-        ierr = LambdaSoapCompute(soap, &cell, s->natoms, (const double(*)[3])s->x, channel, count,
-                                 d->env_atom + first, 2, p2 + (size_t)first * 5 * f2);
+        ierr = LambdaSoapComputeBoth(soap, &cell, s->natoms, (const double(*)[3])s->x, channel, count,
+                                     d->env_atom + first, p0 + (size_t)first * f0, p2 + (size_t)first * 5 * f2);
       UfpFree(&channel);
     }
     first += count;

@@ -33,8 +33,7 @@ static UfpErrorCode predict(EfgModel model, const UfpCell *cell, int natoms, con
   if (!ierr) ierr = UfpCalloc((size_t)ncentres * 5 * f2 + 1, &p2);
   if (!ierr) ierr = UfpCalloc((size_t)ncentres * 5 + 1, &t);
   for (int i = 0; i < natoms && !ierr; i++) channel[i] = LambdaSoapChannel(sm->soap, species[i]);
-  if (!ierr) ierr = LambdaSoapCompute(sm->soap, cell, natoms, x, channel, ncentres, centres, 0, p0);
-  if (!ierr) ierr = LambdaSoapCompute(sm->soap, cell, natoms, x, channel, ncentres, centres, 2, p2);
+  if (!ierr) ierr = LambdaSoapComputeBoth(sm->soap, cell, natoms, x, channel, ncentres, centres, p0, p2);
   if (!ierr) ierr = SagprPredict(sm->gpr, ncentres, p0, p2, t);
   for (int c = 0; c < ncentres && !ierr; c++) UfpEfgFromSpherical(0.0, t + 5 * c, v[c]);
   UfpFree(&channel);

@@ -287,11 +287,31 @@ static double cutoff_function(const LambdaSoapSettings *set, double r)
   return 0.5 * (1.0 + cos(UFP_PI * (r - start) / set->cutoff_width));
 }
 
-UfpErrorCode LambdaSoapCompute(LambdaSoap soap, const UfpCell *cell, int natoms, const double (*x)[3],
-                               const int *channel, int ncentres, const int *centres, int lambda, double *out)
+/* Coupled, normalised features of order 2 li from the density coefficients c. */
+static void couple(const LambdaSoap soap, int li, const double *c, double *p)
 {
-  UfpCheck(lambda == 0 || lambda == 2, UFP_ERR_INPUT, "lambda-SOAP: lambda %d (0 or 2 expected)", lambda);
-  const int li = lambda / 2, nmu = 2 * lambda + 1, size = soap->npairs[li];
+  const int nmu = 4 * li + 1, size = soap->npairs[li], nl = soap->nl;
+  memset(p, 0, sizeof(double) * nmu * size);
+  for (int f = 0; f < size; f++) {
+    const FeaturePair *pr = &soap->pairs[li][f];
+    const CouplingList *cl = &soap->coupling[li][pr->l1][pr->l2];
+    const double *c1 = c + (size_t)pr->k1 * nl + pr->l1 * pr->l1, *c2 = c + (size_t)pr->k2 * nl + pr->l2 * pr->l2;
+    for (int t = 0; t < cl->nterms; t++) {
+      const CouplingTerm *term = &cl->terms[t];
+      p[(size_t)term->mu * size + f] += pr->weight * term->value * c1[term->m1] * c2[term->m2];
+    }
+  }
+  double norm = 0.0;
+  for (int k = 0; k < nmu * size; k++) norm += p[k] * p[k];
+  if (norm > 0.0) {
+    norm = 1.0 / sqrt(norm);
+    for (int k = 0; k < nmu * size; k++) p[k] *= norm;
+  }
+}
+
+UfpErrorCode LambdaSoapComputeBoth(LambdaSoap soap, const UfpCell *cell, int natoms, const double (*x)[3],
+                                   const int *channel, int ncentres, const int *centres, double *out0, double *out2)
+{
   const int nmax = soap->set.nmax, nl = soap->nl, nch = soap->set.nspecies * nmax;
   UfpNeighborList *list = NULL;
   UfpCall(UfpNeighborListBuild(cell, natoms, x, soap->set.rcut, &list));
@@ -314,26 +334,19 @@ UfpErrorCode LambdaSoapCompute(LambdaSoap soap, const UfpCell *cell, int natoms,
       double *ca = c + (size_t)a * nmax * nl;
       for (int k = 0; k < nmax * nl; k++) ca[k] += fc * cj[k];
     }
-    double *p = out + (size_t)q * nmu * size;
-    memset(p, 0, sizeof(double) * nmu * size);
-    for (int f = 0; f < size; f++) {
-      const FeaturePair *pr = &soap->pairs[li][f];
-      const CouplingList *cl = &soap->coupling[li][pr->l1][pr->l2];
-      const double *c1 = c + (size_t)pr->k1 * nl + pr->l1 * pr->l1, *c2 = c + (size_t)pr->k2 * nl + pr->l2 * pr->l2;
-      for (int t = 0; t < cl->nterms; t++) {
-        const CouplingTerm *term = &cl->terms[t];
-        p[(size_t)term->mu * size + f] += pr->weight * term->value * c1[term->m1] * c2[term->m2];
-      }
-    }
-    double norm = 0.0;
-    for (int k = 0; k < nmu * size; k++) norm += p[k] * p[k];
-    if (norm > 0.0) {
-      norm = 1.0 / sqrt(norm);
-      for (int k = 0; k < nmu * size; k++) p[k] *= norm;
-    }
+    if (out0) couple(soap, 0, c, out0 + (size_t)q * soap->npairs[0]);
+    if (out2) couple(soap, 1, c, out2 + (size_t)q * 5 * soap->npairs[1]);
   }
   UfpFree(&c);
   UfpFree(&cj);
   UfpNeighborListDestroy(&list);
   return ierr;
+}
+
+UfpErrorCode LambdaSoapCompute(LambdaSoap soap, const UfpCell *cell, int natoms, const double (*x)[3],
+                               const int *channel, int ncentres, const int *centres, int lambda, double *out)
+{
+  UfpCheck(lambda == 0 || lambda == 2, UFP_ERR_INPUT, "lambda-SOAP: lambda %d (0 or 2 expected)", lambda);
+  return LambdaSoapComputeBoth(soap, cell, natoms, x, channel, ncentres, centres, lambda == 0 ? out : NULL,
+                               lambda == 2 ? out : NULL);
 }

@@ -65,6 +65,10 @@ int LambdaSoapChannel(const LambdaSoap soap, const char *label);
  * out[(c * (2 lambda + 1) + mu + lambda) * size + f]. */
 UfpErrorCode LambdaSoapCompute(LambdaSoap soap, const UfpCell *cell, int natoms, const double (*x)[3],
                                const int *channel, int ncentres, const int *centres, int lambda, double *out);
+/* Both orders from one neighbour list and one density expansion per centre
+ * (out0 as lambda = 0, out2 as lambda = 2; either may be NULL). */
+UfpErrorCode LambdaSoapComputeBoth(LambdaSoap soap, const UfpCell *cell, int natoms, const double (*x)[3],
+                                   const int *channel, int ncentres, const int *centres, double *out0, double *out2);
 
 /* Radial basis R_n(r) (for tests): values for n = 0 .. nmax - 1. */
 void LambdaSoapRadialBasis(const LambdaSoap soap, double r, double *rn);
