@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gnuplot.h"
 #include "lipari_szabo.h"
 #include "parallel.h"
 #include "safe_output.h"
@@ -148,12 +149,9 @@ static UfpErrorCode plot(const AcfFigureData *d, const char (*png)[UFP_PATH_MAX 
             png[4], csv[4]);
   }
   fclose(gp);
-  char cmd[2 * UFP_PATH_MAX + 64];
-  snprintf(cmd, sizeof cmd, "gnuplot '%s' 2>&1", script);
-  int status = system(cmd);
+  UfpErrorCode ierr = UfpGnuplotRun(script);
   remove(script);
-  UfpCheck(status == 0, UFP_ERR_IO, "gnuplot failed (status %d) on the acf-fit figures", status);
-  return UFP_SUCCESS;
+  return ierr;
 }
 
 UfpErrorCode AcfFiguresWrite(MPI_Comm comm, const AcfFigureData *d)
@@ -168,10 +166,7 @@ UfpErrorCode AcfFiguresWrite(MPI_Comm comm, const AcfFigureData *d)
     CsvContext ctx = {writers[k], d};
     UfpCall(UfpOutputWriteOnRoot(comm, csv[k], d->overwrite, write_csv, &ctx));
   }
-  int have = 0;
-  if (UfpCommRank(comm) == 0) have = system("command -v gnuplot >/dev/null 2>&1") == 0;
-  UfpCallMPI(MPI_Bcast(&have, 1, MPI_INT, 0, comm));
-  if (!have) {
+  if (!UfpGnuplotAvailable(comm)) {
     UfpInfo(comm, "acf-fit: gnuplot not found, no figures (Debian: apt-get install gnuplot-nox)\n");
     return UFP_SUCCESS;
   }

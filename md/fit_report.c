@@ -1,6 +1,8 @@
 /* fit_report.c -- see fit_report.h for the metrics and the schema. */
 #include "fit_report.h"
 
+#include "gnuplot.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -410,12 +412,7 @@ static UfpErrorCode write_plot(const char *partial, void *ctx_ptr)
   if (fe) fclose(fe);
   if (ff) fclose(ff);
   if (fg) fclose(fg);
-  if (!ierr) {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "gnuplot '%s' 2>&1", gpath);
-    int status = system(cmd);
-    if (status != 0) ierr = UfpError(UFP_ERR_IO, "gnuplot failed (status %d) on %s", status, gpath);
-  }
+  if (!ierr) ierr = UfpGnuplotRun(gpath);
   unlink(epath);
   unlink(fpath);
   unlink(gpath);
@@ -426,10 +423,7 @@ static UfpErrorCode write_plot(const char *partial, void *ctx_ptr)
 UfpErrorCode FitReportPlot(MPI_Comm comm, const char *path, int overwrite, const FitData *data,
                            const FitReport *rep)
 {
-  int have = 0;
-  if (UfpCommRank(comm) == 0) have = system("command -v gnuplot >/dev/null 2>&1") == 0;
-  UfpCallMPI(MPI_Bcast(&have, 1, MPI_INT, 0, comm));
-  if (!have) {
+  if (!UfpGnuplotAvailable(comm)) {
     UfpInfo(comm, "train-ufp: gnuplot not found, no parity plot (Debian: apt-get install gnuplot-nox)\n");
     return UFP_SUCCESS;
   }
