@@ -298,23 +298,40 @@ static UfpErrorCode run(MPI_Comm comm)
   double *acc_site;
   UfpCall(UfpCalloc((size_t)SITE_NCLASSES * F, &acc_site));
   int64_t row = 0;
+  double *c2;
+  UfpCall(UfpCalloc(F, &c2));
   for (int64_t a = 0; a < count; a++) {
-    UfpCall(AcfExecute(plan, s->cq + a * F, c, NULL, NULL));
-    if (traj)
-      for (int64_t k = 0; k < F; k++) acc_site[(size_t)traj->site0[a] * F + k] += c[k];
-    if (!selected[a]) continue;
-    ids[row] = offset + row;
-    const int64_t r = row++;
-    for (int64_t k = 0; k < F; k++) acc_q[k] += c[k];
-    for (int k = 0; k < nlag; k++) per_q[r * nlag + k] = c[lag[k]];
-    for (int d = 0; d < ndir; d++) {
-      const double *w = s->omega + ((size_t)a * s->nomega + (set.powder > 0 ? d : set.field)) * F;
-      UfpCall(AcfExecute(plan, w, c, NULL, NULL));
-      for (int64_t k = 0; k < F; k++) acc_w[k] += c[k] / ndir;
-      for (int k = 0; k < nlag; k++) per_w[r * nlag + k] += c[lag[k]] / ndir;
-      for (int p = 0; p < set.ntp; p++) UfpCall(SaeEchoAccumulate(plan, (int)F, w, 1e-6 * set.tp[p], work, echo + (size_t)p * F));
+    /* Series of this Li by their ACF: C_Q, then omega_Q per direction; two
+     * at a time through one complex FFT. */
+    const int nser = selected[a] ? 1 + ndir : 1;
+    for (int j = 0; j < nser; j += 2) {
+      const double *x[2];
+      double *cx[2] = {c, c2};
+      for (int q = 0; q < 2 && j + q < nser; q++)
+        x[q] = j + q == 0 ? s->cq + a * F
+                          : s->omega + ((size_t)a * s->nomega + (set.powder > 0 ? j + q - 1 : set.field)) * F;
+      if (j + 1 < nser) UfpCall(AcfExecutePair(plan, x[0], x[1], c, c2));
+      else UfpCall(AcfExecute(plan, x[0], c, NULL, NULL));
+      for (int q = 0; q < 2 && j + q < nser; q++) {
+        const double *cc = cx[q];
+        if (j + q == 0) { /* C_Q */
+          if (traj)
+            for (int64_t k = 0; k < F; k++) acc_site[(size_t)traj->site0[a] * F + k] += cc[k];
+          if (!selected[a]) continue;
+          ids[row] = offset + row;
+          for (int64_t k = 0; k < F; k++) acc_q[k] += cc[k];
+          for (int k = 0; k < nlag; k++) per_q[row * nlag + k] = cc[lag[k]];
+        } else { /* omega_Q */
+          for (int64_t k = 0; k < F; k++) acc_w[k] += cc[k] / ndir;
+          for (int k = 0; k < nlag; k++) per_w[row * nlag + k] += cc[lag[k]] / ndir;
+          for (int p = 0; p < set.ntp; p++)
+            UfpCall(SaeEchoAccumulate(plan, (int)F, x[q], 1e-6 * set.tp[p], work, echo + (size_t)p * F));
+        }
+      }
     }
+    row += selected[a];
   }
+  UfpFree(&c2);
   UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, acc_site, (int)(SITE_NCLASSES * F), MPI_DOUBLE, MPI_SUM, comm));
   for (int c2 = 0; c2 < SITE_NCLASSES; c2++) AcfNormalise((int)F, acc_site + (size_t)c2 * F, ACF_ZERO_TIME, 0.0);
   UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, acc_w, (int)F, MPI_DOUBLE, MPI_SUM, comm));
@@ -368,12 +385,11 @@ static UfpErrorCode run(MPI_Comm comm)
   const int nclass = SITE_NCLASSES + 1, nb = (int)set.bins, nmap = nb / 2 > 4 ? nb / 2 : 4;
   const int wfield = set.powder > 0 ? 0 : (int)set.field, stored = (int)(set.field < s->nfields ? set.field : 0);
   double wmax = 0.0, qmax = 0.0;
-  for (int64_t a = 0; a < count; a++)
-    for (int64_t k = 0; k < F; k++) {
-      for (int d = 0; d < (set.powder > 0 ? ndir : 1); d++)
-        wmax = fmax(wmax, fabs(s->omega[((size_t)a * s->nomega + (set.powder > 0 ? d : wfield)) * F + k]));
-      qmax = fmax(qmax, fabs(s->cq[a * F + k]));
-    }
+  for (int64_t a = 0; a < count; a++) {
+    for (int d = 0; d < (set.powder > 0 ? ndir : 1); d++)
+      wmax = fmax(wmax, AbsMax(F, s->omega + ((size_t)a * s->nomega + (set.powder > 0 ? d : wfield)) * F));
+    qmax = fmax(qmax, AbsMax(F, s->cq + a * F));
+  }
   UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, &wmax, 1, MPI_DOUBLE, MPI_MAX, comm));
   UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, &qmax, 1, MPI_DOUBLE, MPI_MAX, comm));
   if (!(wmax > 0)) wmax = 1.0;
@@ -385,19 +401,19 @@ static UfpErrorCode run(MPI_Comm comm)
     UfpCall(HistogramCreate(nb, -wmax, wmax, &hw[c2]));
     UfpCall(HistogramCreate(nb, set.signed_cq ? -qmax : 0.0, qmax, &hq[c2]));
   }
+  /* Each Li into the histogram of its class (or straight into "all" without
+   * a trajectory); the classes are added to "all" afterwards. */
   for (int64_t a = 0; a < count; a++) {
-    const int cls = traj ? traj->site0[a] : -1;
-    for (int64_t k = 0; k < F; k++) {
-      for (int d = 0; d < (set.powder > 0 ? ndir : 1); d++) {
-        double w = s->omega[((size_t)a * s->nomega + (set.powder > 0 ? d : wfield)) * F + k];
-        HistogramAdd(&hw[SITE_NCLASSES], w);
-        if (cls >= 0) HistogramAdd(&hw[cls], w);
-      }
-      HistogramAdd(&hq[SITE_NCLASSES], s->cq[a * F + k]);
-      if (cls >= 0) HistogramAdd(&hq[cls], s->cq[a * F + k]);
-      OrientationAdd(nmap, s->theta[((size_t)a * s->nfields + stored) * F + k],
-                     s->phi[((size_t)a * s->nfields + stored) * F + k], map);
-    }
+    const int cls = traj ? traj->site0[a] : SITE_NCLASSES;
+    for (int d = 0; d < (set.powder > 0 ? ndir : 1); d++)
+      HistogramAddArray(&hw[cls], F, s->omega + ((size_t)a * s->nomega + (set.powder > 0 ? d : wfield)) * F);
+    HistogramAddArray(&hq[cls], F, s->cq + a * F);
+    OrientationAddArray(nmap, F, s->theta + ((size_t)a * s->nfields + stored) * F,
+                        s->phi + ((size_t)a * s->nfields + stored) * F, map);
+  }
+  for (int c2 = 0; c2 < SITE_NCLASSES; c2++) {
+    HistogramMerge(&hw[SITE_NCLASSES], &hw[c2]);
+    HistogramMerge(&hq[SITE_NCLASSES], &hq[c2]);
   }
   double *hist_w, *hist_q;
   UfpCall(UfpCalloc(nclass * nb, &hist_w));
@@ -412,6 +428,7 @@ static UfpErrorCode run(MPI_Comm comm)
   t_dist = MPI_Wtime() - t_stage;
   UfpInfo(comm, "acf-fit: rank 0 times: read %.2f s, correlation functions %.2f s, fits %.2f s, distributions %.2f s\n",
           t_read, t_acf, t_fit, t_dist);
+  t_stage = MPI_Wtime();
   /* Outputs. */
   char path_h5[UFP_PATH_MAX + 16], partial[UFP_PATH_MAX + 32];
   snprintf(path_h5, sizeof path_h5, "%s.h5", set.output);
@@ -522,7 +539,8 @@ static UfpErrorCode run(MPI_Comm comm)
     fig.fit_gamma[k] = fits[k].r.fit.gamma;
   }
   UfpCall(AcfFiguresWrite(comm, &fig));
-  UfpInfo(comm, "acf-fit: wrote %s and the CSV files and figures %s_*\n", path_h5, set.output);
+  UfpInfo(comm, "acf-fit: wrote %s and the CSV files and figures %s_* (outputs %.2f s)\n", path_h5, set.output,
+          MPI_Wtime() - t_stage);
   UfpProvenanceDestroy(&prov);
   AcfPlanDestroy(&plan);
   EfgSeriesDestroy(&s);

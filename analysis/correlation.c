@@ -2,6 +2,7 @@
 #include "correlation.h"
 
 #include <fftw3.h>
+#include <math.h>
 #include <string.h>
 
 struct AcfPlan_ {
@@ -9,6 +10,8 @@ struct AcfPlan_ {
   double *buf;           /* [len] real */
   fftw_complex *spec;    /* [len / 2 + 1] */
   fftw_plan forward, backward;
+  fftw_complex *z;       /* [len], two real series packed as x + i y */
+  fftw_plan zforward, zbackward;
 };
 
 /* Smallest 2^a 3^b 5^c >= m: lengths FFTW handles fastest. */
@@ -37,6 +40,11 @@ UfpErrorCode AcfPlanCreate(int n, AcfPlan *plan_out)
   p->forward = fftw_plan_dft_r2c_1d(p->len, p->buf, p->spec, FFTW_ESTIMATE);
   p->backward = fftw_plan_dft_c2r_1d(p->len, p->spec, p->buf, FFTW_ESTIMATE);
   UfpCheck(p->forward && p->backward, UFP_ERR_INTERNAL, "FFTW could not plan length %d", p->len);
+  p->z = fftw_alloc_complex(p->len);
+  UfpCheck(p->z, UFP_ERR_INTERNAL, "no memory for an FFT of length %d", p->len);
+  p->zforward = fftw_plan_dft_1d(p->len, p->z, p->z, FFTW_FORWARD, FFTW_ESTIMATE);
+  p->zbackward = fftw_plan_dft_1d(p->len, p->z, p->z, FFTW_BACKWARD, FFTW_ESTIMATE);
+  UfpCheck(p->zforward && p->zbackward, UFP_ERR_INTERNAL, "FFTW could not plan length %d", p->len);
   return UFP_SUCCESS;
 }
 
@@ -46,8 +54,11 @@ UfpErrorCode AcfPlanDestroy(AcfPlan *plan)
   struct AcfPlan_ *p = *plan;
   if (p->forward) fftw_destroy_plan(p->forward);
   if (p->backward) fftw_destroy_plan(p->backward);
+  if (p->zforward) fftw_destroy_plan(p->zforward);
+  if (p->zbackward) fftw_destroy_plan(p->zbackward);
   fftw_free(p->buf);
   fftw_free(p->spec);
+  fftw_free(p->z);
   UfpFree(plan);
   return UFP_SUCCESS;
 }
@@ -71,6 +82,37 @@ UfpErrorCode AcfExecute(AcfPlan p, const double *x, double *c, double *sum, doub
   for (int k = 0; k < p->n; k++) c[k] = p->buf[k] / ((double)p->len * (p->n - k));
   if (sum) *sum += s;
   if (sum2) *sum2 += s2;
+  return UFP_SUCCESS;
+}
+
+UfpErrorCode AcfExecutePair(AcfPlan p, const double *x, const double *y, double *cx, double *cy)
+{
+  const int n = p->n, len = p->len;
+  /* Each series scaled to unit mean square, so that neither loses digits to
+   * the other in the separation below. */
+  double qx = 0.0, qy = 0.0;
+  for (int t = 0; t < n; t++) qx += x[t] * x[t], qy += y[t] * y[t];
+  const double sx = qx > 0 ? sqrt(n / qx) : 1.0, sy = qy > 0 ? sqrt(n / qy) : 1.0;
+  for (int t = 0; t < n; t++) p->z[t][0] = sx * x[t], p->z[t][1] = sy * y[t];
+  memset(p->z + n, 0, sizeof(fftw_complex) * (len - n));
+  fftw_execute(p->zforward);
+  /* X_k = (Z_k + conj Z_{L-k}) / 2, Y_k = (Z_k - conj Z_{L-k}) / 2i; both
+   * power spectra are real and even, so P_x + i P_y transforms back to the
+   * two correlations in the real and imaginary parts. */
+  for (int k = 0; 2 * k <= len; k++) {
+    const int m = (len - k) % len;
+    const double ar = p->z[k][0], ai = p->z[k][1], br = p->z[m][0], bi = p->z[m][1];
+    const double sr = ar + br, si = ai - bi, dr = ar - br, di = ai + bi;
+    const double px = 0.25 * (sr * sr + si * si), py = 0.25 * (dr * dr + di * di);
+    p->z[k][0] = p->z[m][0] = px;
+    p->z[k][1] = p->z[m][1] = py;
+  }
+  fftw_execute(p->zbackward);
+  for (int k = 0; k < n; k++) {
+    const double norm = 1.0 / ((double)len * (n - k));
+    cx[k] = p->z[k][0] * norm / (sx * sx);
+    cy[k] = p->z[k][1] * norm / (sy * sy);
+  }
   return UFP_SUCCESS;
 }
 

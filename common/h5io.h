@@ -120,6 +120,9 @@ UfpErrorCode UfpH5SetRows(hid_t dset, hsize_t nrows);
 UfpErrorCode UfpH5WriteSlab(hid_t dset, hid_t memtype, hsize_t start, hsize_t count,
                             const void *buf);
 UfpErrorCode UfpH5ReadSlab(hid_t dset, hid_t memtype, hsize_t start, hsize_t count, void *buf);
+/* The same read with an independent transfer: not collective, so ranks may
+ * read different numbers of row blocks (one contiguous range each). */
+UfpErrorCode UfpH5ReadSlabIndependent(hid_t dset, hid_t memtype, hsize_t start, hsize_t count, void *buf);
 /* General form: the block offset[0..rank) + count[0..rank) of dset; any
  * count[k] == 0 means this rank selects nothing. */
 UfpErrorCode UfpH5WriteBlock(hid_t dset, hid_t memtype, const hsize_t offset[],
@@ -135,7 +138,14 @@ typedef struct UfpProvenance UfpProvenance;
  * of ranks of comm and the creation time (rank 0's clock, ISO 8601 UTC). */
 UfpErrorCode UfpProvenanceCreate(MPI_Comm comm, const char *program, const char *options,
                                  UfpProvenance **prov);
-/* Record an input file and its SHA-256 (computed on rank 0, broadcast). */
+/* Record an input file and its SHA-256 (computed on rank 0, broadcast).
+ * Inputs larger than UFP_PROVENANCE_HASH_LIMIT (256 MiB) get the sampled
+ * digest of sha256.h instead (1024 blocks of 16 KiB), written as "sampled:"
+ * and the 64 hex digits: hashing every byte of a trajectory or EFG file of
+ * many GB would cost as much as the analysis that reads it. */
+#define UFP_PROVENANCE_HASH_LIMIT ((uint64_t)256 << 20)
+#define UFP_PROVENANCE_SAMPLE_BLOCKS 1024
+#define UFP_PROVENANCE_SAMPLE_BYTES 16384
 UfpErrorCode UfpProvenanceAddInput(UfpProvenance *prov, const char *path);
 /* Write the root attributes program, version, git_hash, compiler,
  * compiler_flags, options, mpi_ranks, created, inputs, input_sha256 on loc. */

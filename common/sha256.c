@@ -33,6 +33,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const uint32_t K[64] = {
@@ -162,6 +163,46 @@ UfpErrorCode UfpSha256File(const char *path, char hex[65])
   int failed = ferror(fp);
   fclose(fp);
   UfpCheck(!failed, UFP_ERR_IO, "read error in %s while computing its SHA-256", path);
+  UfpSha256Final(&ctx, digest);
+  UfpSha256Hex(digest, hex);
+  return UFP_SUCCESS;
+}
+
+UfpErrorCode UfpSha256FileSampled(const char *path, uint64_t limit, int nblocks, size_t block, char hex[65],
+                                  int *sampled)
+{
+  UfpCheck(nblocks >= 2 && block >= 1 && limit >= (uint64_t)nblocks * block, UFP_ERR_INTERNAL,
+           "sampled SHA-256 with %d blocks of %zu bytes above %llu bytes", nblocks, block, (unsigned long long)limit);
+  FILE *fp = fopen(path, "rb");
+  UfpCheck(fp, UFP_ERR_IO, "cannot open %s to compute its SHA-256: %s", path, strerror(errno));
+  int failed = fseeko(fp, 0, SEEK_END);
+  const off_t size = failed ? 0 : ftello(fp);
+  *sampled = !failed && size > 0 && (uint64_t)size > limit;
+  if (!*sampled) {
+    fclose(fp);
+    UfpCheck(!failed, UFP_ERR_IO, "cannot find the size of %s: %s", path, strerror(errno));
+    UfpCall(UfpSha256File(path, hex));
+    return UFP_SUCCESS;
+  }
+  unsigned char *buffer = malloc(block), digest[32], le[8];
+  if (!buffer) {
+    fclose(fp);
+    UfpCheck(0, UFP_ERR_INTERNAL, "no memory for a %zu-byte block", block);
+  }
+  UfpSha256Context ctx;
+  UfpSha256Init(&ctx);
+  for (int k = 0; k < 8; k++) le[k] = (unsigned char)((uint64_t)size >> (8 * k));
+  UfpSha256Update(&ctx, le, sizeof le);
+  /* floor(span k / (n - 1)) without overflow: span = q (n - 1) + r. */
+  const uint64_t span = (uint64_t)size - block, n1 = (uint64_t)(nblocks - 1), q = span / n1, r = span % n1;
+  for (int k = 0; k < nblocks && !failed; k++) {
+    const uint64_t offset = q * (uint64_t)k + r * (uint64_t)k / n1;
+    failed = fseeko(fp, (off_t)offset, SEEK_SET) != 0 || fread(buffer, 1, block, fp) != block;
+    if (!failed) UfpSha256Update(&ctx, buffer, block);
+  }
+  fclose(fp);
+  free(buffer);
+  UfpCheck(!failed, UFP_ERR_IO, "read error in %s while computing its sampled SHA-256", path);
   UfpSha256Final(&ctx, digest);
   UfpSha256Hex(digest, hex);
   return UFP_SUCCESS;

@@ -29,10 +29,10 @@ with h5py.File(out + ".partial", "w") as f:
     g["atom_id"] = np.arange(nli, dtype=np.int64)
     g["field"] = np.array([[0.0, 0.0, 1.0]])
     g["block_done"] = np.ones(1, dtype=np.int32)
-    cq = g.create_dataset("cq", (frames, nli), dtype="f8", chunks=(min(frames, 65536), nli))
-    om = g.create_dataset("omega_q", (frames, nli, 1), dtype="f8", chunks=(min(frames, 65536), nli, 1))
-    th = g.create_dataset("theta", (frames, nli, 1), dtype="f8", chunks=(min(frames, 65536), nli, 1))
-    ph = g.create_dataset("phi", (frames, nli, 1), dtype="f8", chunks=(min(frames, 65536), nli, 1))
+    cq = g.create_dataset("cq", (frames, nli), dtype="f8")
+    om = g.create_dataset("omega_q", (frames, nli, 1), dtype="f8")
+    th = g.create_dataset("theta", (frames, nli, 1), dtype="f8")
+    ph = g.create_dataset("phi", (frames, nli, 1), dtype="f8")
     state = rng.random(nli) < 0.5
     chunk = 65536
     for start in range(0, frames, chunk):

@@ -1,7 +1,9 @@
 /* test_efg_series_ranks.c -- an efg-predict file (written through
  * efg_output.h on all ranks) read back by atom ranges split unevenly over
  * the ranks: C_Q, omega_Q for the stored fields and for powder directions
- * computed from the tensors match the tensors put in. */
+ * computed from the tensors match the tensors put in, and so do the field
+ * angles; the file is read in rounds of 1, 5 and all frames per rank (many
+ * rounds, a short last round, ranks without frames). */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -64,7 +66,10 @@ static void test_series(void **state)
   int64_t parts = (int64_t)size * (size + 1) / 2, first = N * ((int64_t)rank * (rank + 1) / 2) / parts,
           last = N * ((int64_t)(rank + 1) * (rank + 2) / 2) / parts;
   const double hz = UfpEfgCouplingHzPerAu(iso);
+  const int64_t read_frames[3] = {0, 1, 5};
+  for (int r = 0; r < 3; r++)
   for (int powder = 0; powder <= 20; powder += 20) {
+    EfgSeriesSetReadFrames(read_frames[r]);
     EfgSeries *s;
     assert_ufp_ok(EfgSeriesRead(comm, path, first, last - first, powder, &s));
     assert_int_equal(s->nframes, F);
@@ -87,10 +92,17 @@ static void test_series(void **state)
             for (int q = 0; q < 3; q++) w += n[p] * v[p][q] * n[q];
           ok &= fabs(s->omega[((size_t)a * s->nomega + k) * F + f] - hz * w) < 1e-6 * fabs(hz) * 0.01 + 1e-9;
         }
+        for (int k = 0; k < s->nfields; k++) {
+          double theta, phi;
+          assert_ufp_ok(UfpEfgFieldAngles(&pas, field[k], &theta, &phi));
+          ok &= fabs(s->theta[((size_t)a * s->nfields + k) * F + f] - theta) < 1e-12;
+          ok &= fabs(s->phi[((size_t)a * s->nfields + k) * F + f] - phi) < 1e-12;
+        }
       }
     assert_true(ufp_test_all_true(comm, ok));
     EfgSeriesDestroy(&s);
   }
+  EfgSeriesSetReadFrames(0);
 }
 
 int main(int argc, char **argv)

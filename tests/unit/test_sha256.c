@@ -103,6 +103,52 @@ static void test_file(void **state)
                    "cannot open");
 }
 
+/* The sampled digest is the plain digest of the 8-byte size and the blocks
+ * at floor(k (size - block) / (nblocks - 1)); a change inside a sampled block
+ * changes it; files no larger than the limit are hashed whole. */
+static void test_file_sampled(void **state)
+{
+  (void)state;
+  const size_t size = 100003, block = 1000;
+  const int nblocks = 7;
+  unsigned char *data = malloc(size), *msg = malloc(8 + nblocks * block);
+  assert_non_null(data);
+  assert_non_null(msg);
+  for (size_t k = 0; k < size; k++) data[k] = (unsigned char)((k * 2654435761u) >> 13);
+  const char *path = ufp_test_tmp("sha256_sampled.bin");
+  FILE *fp = fopen(path, "wb");
+  assert_non_null(fp);
+  assert_int_equal(fwrite(data, 1, size, fp), size);
+  assert_int_equal(fclose(fp), 0);
+  for (int k = 0; k < 8; k++) msg[k] = (unsigned char)((uint64_t)size >> (8 * k));
+  for (int k = 0; k < nblocks; k++) {
+    size_t offset = (size_t)((double)(size - block) * k / (nblocks - 1));
+    memcpy(msg + 8 + k * block, data + offset, block);
+  }
+  unsigned char digest[32];
+  char want[65], hex[65], whole[65];
+  UfpSha256(msg, 8 + nblocks * block, digest);
+  UfpSha256Hex(digest, want);
+  int sampled = 0;
+  assert_ufp_ok(UfpSha256FileSampled(path, 50000, nblocks, block, hex, &sampled));
+  assert_int_equal(sampled, 1);
+  assert_string_equal(hex, want);
+  /* The last byte lies in the last block. */
+  data[size - 1] ^= 1;
+  fp = fopen(path, "wb");
+  assert_int_equal(fwrite(data, 1, size, fp), size);
+  assert_int_equal(fclose(fp), 0);
+  assert_ufp_ok(UfpSha256FileSampled(path, 50000, nblocks, block, hex, &sampled));
+  assert_string_not_equal(hex, want);
+  /* Small enough: the whole file. */
+  assert_ufp_ok(UfpSha256File(path, whole));
+  assert_ufp_ok(UfpSha256FileSampled(path, size, nblocks, block, hex, &sampled));
+  assert_int_equal(sampled, 0);
+  assert_string_equal(hex, whole);
+  free(data);
+  free(msg);
+}
+
 int main(int argc, char **argv)
 {
   const struct CMUnitTest tests[] = {
@@ -112,6 +158,7 @@ int main(int argc, char **argv)
     cmocka_unit_test(test_million_a),
     cmocka_unit_test(test_padding_boundaries),
     cmocka_unit_test(test_file),
+    cmocka_unit_test(test_file_sampled),
   };
   return UFP_TEST_MAIN("sha256", tests);
 }
