@@ -30,10 +30,11 @@ static double fit_value(const AcfFigureData *d, int k, double t)
 
 static UfpErrorCode csv_acf(FILE *out, const AcfFigureData *d)
 {
-  fprintf(out, "time_ps,acf_omega_q,acf_cq,fit_omega_q,fit_cq\n");
+  fprintf(out, "time_ps,acf_omega_q,acf_cq,fit_omega_q,fit_cq,centred_omega_q,centred_cq\n");
   for (int64_t k = 0; k < d->nframes; k = next_row(k, d->nframes))
-    fprintf(out, "%.10g,%.10g,%.10g,%.10g,%.10g\n", d->time[k], d->acf_omega[k], d->acf_cq[k],
-            fit_value(d, 0, d->time[k]), fit_value(d, 1, d->time[k]));
+    fprintf(out, "%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n", d->time[k], d->acf_omega[k], d->acf_cq[k],
+            fit_value(d, 0, d->time[k]), fit_value(d, 1, d->time[k]), d->acf_omega_centred[k],
+            d->acf_cq_centred[k]);
   return UFP_SUCCESS;
 }
 

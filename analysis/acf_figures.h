@@ -4,7 +4,9 @@
  * CSV (rank 0, each NAME.partial renamed when complete; curves of more than
  * 200 lags keep the first 200 and then about 2000 log-spaced rows, the
  * HDF5 file has every lag):
- *   PREFIX_acf.csv          time_ps, acf_omega_q, acf_cq, fit_omega_q, fit_cq
+ *   PREFIX_acf.csv          time_ps, acf_omega_q, acf_cq, fit_omega_q, fit_cq,
+ *                           centred_omega_q, centred_cq (C(t)/C(0), its fit, and
+ *                           the centred normalisation of correlation.h)
  *   PREFIX_acf_sites.csv    time_ps, LiS4, LiS5, LiS6 (|C_Q| ACF per starting site)
  *   PREFIX_msd.csv          time_ps, msd_A2, cumulative_hops
  *   PREFIX_hist.csv         bin, omega_q_hz, LiS4, LiS5, LiS6, all, cq_hz, LiS4, LiS5, LiS6, all
@@ -27,7 +29,8 @@ typedef struct {
   const char *prefix;
   int overwrite;
   int64_t nframes;
-  const double *time, *acf_omega, *acf_cq;   /* [F] */
+  const double *time, *acf_omega, *acf_cq;   /* [F], C(t)/C(0) */
+  const double *acf_omega_centred, *acf_cq_centred; /* [F], (C(t) - <x>^2)/(C(0) - <x>^2) */
   int fit_decays[2];                          /* omega_Q, C_Q */
   double fit_b2[2], fit_tau[2], fit_gamma[2];
   int have_dynamics;

@@ -212,7 +212,8 @@ static UfpErrorCode run(MPI_Comm comm)
   const int64_t first = N * rank / size, count = N * (rank + 1) / size - first;
   EfgSeries *s = NULL;
   double t_stage = MPI_Wtime(), t_read, t_acf = 0, t_dist = 0, t_fit = 0;
-  UfpCall(EfgSeriesRead(comm, set.efg, first, count, (int)set.powder, &s));
+  const int nmap = set.bins / 2 > 4 ? (int)set.bins / 2 : 4;
+  UfpCall(EfgSeriesRead(comm, set.efg, first, count, (int)set.powder, nmap, (int)set.field, &s));
   t_read = MPI_Wtime() - t_stage;
   UfpCheck(set.powder > 0 || (set.field >= 0 && set.field < s->nfields), UFP_ERR_USAGE,
            "-acf_field %ld: the file has %d field(s)", set.field, s->nfields);
@@ -298,7 +299,7 @@ static UfpErrorCode run(MPI_Comm comm)
   double *acc_site;
   UfpCall(UfpCalloc((size_t)SITE_NCLASSES * F, &acc_site));
   int64_t row = 0;
-  double *c2;
+  double *c2, sums[2] = {0.0, 0.0}; /* omega_Q (averaged over directions), C_Q of the selected Li */
   UfpCall(UfpCalloc(F, &c2));
   for (int64_t a = 0; a < count; a++) {
     /* Series of this Li by their ACF: C_Q, then omega_Q per direction; two
@@ -319,10 +320,10 @@ static UfpErrorCode run(MPI_Comm comm)
             for (int64_t k = 0; k < F; k++) acc_site[(size_t)traj->site0[a] * F + k] += cc[k];
           if (!selected[a]) continue;
           ids[row] = offset + row;
-          for (int64_t k = 0; k < F; k++) acc_q[k] += cc[k];
+          for (int64_t k = 0; k < F; k++) acc_q[k] += cc[k], sums[1] += x[q][k];
           for (int k = 0; k < nlag; k++) per_q[row * nlag + k] = cc[lag[k]];
         } else { /* omega_Q */
-          for (int64_t k = 0; k < F; k++) acc_w[k] += cc[k] / ndir;
+          for (int64_t k = 0; k < F; k++) acc_w[k] += cc[k] / ndir, sums[0] += x[q][k] / ndir;
           for (int k = 0; k < nlag; k++) per_w[row * nlag + k] += cc[lag[k]] / ndir;
           for (int p = 0; p < set.ntp; p++)
             UfpCall(SaeEchoAccumulate(plan, (int)F, x[q], 1e-6 * set.tp[p], work, echo + (size_t)p * F));
@@ -337,6 +338,21 @@ static UfpErrorCode run(MPI_Comm comm)
   UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, acc_w, (int)F, MPI_DOUBLE, MPI_SUM, comm));
   UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, acc_q, (int)F, MPI_DOUBLE, MPI_SUM, comm));
   if (set.ntp > 0) UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, echo, (int)(set.ntp * F), MPI_DOUBLE, MPI_SUM, comm));
+  /* The three normalisations of correlation.h: raw (Hz^2), centred, and
+   * C(t)/C(0), which is fitted. */
+  UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, comm));
+  const double mean_w = sums[0] / ((double)nsel_total * F), mean_q = sums[1] / ((double)nsel_total * F);
+  double *raw_w, *raw_q, *cen_w, *cen_q;
+  UfpCall(UfpCalloc(F, &raw_w));
+  UfpCall(UfpCalloc(F, &raw_q));
+  UfpCall(UfpCalloc(F, &cen_w));
+  UfpCall(UfpCalloc(F, &cen_q));
+  for (int64_t k = 0; k < F; k++) {
+    raw_w[k] = cen_w[k] = acc_w[k] / (double)nsel_total;
+    raw_q[k] = cen_q[k] = acc_q[k] / (double)nsel_total;
+  }
+  AcfNormalise((int)F, cen_w, ACF_CENTRED, mean_w);
+  AcfNormalise((int)F, cen_q, ACF_CENTRED, mean_q);
   AcfNormalise((int)F, acc_w, ACF_ZERO_TIME, 0.0);
   AcfNormalise((int)F, acc_q, ACF_ZERO_TIME, 0.0);
   for (int64_t k = 0; k < set.ntp * F; k++) echo[k] /= (double)nsel_total * ndir;
@@ -382,8 +398,8 @@ static UfpErrorCode run(MPI_Comm comm)
   t_fit = MPI_Wtime() - t_stage;
   t_stage = MPI_Wtime();
   /* Distributions over all Li, per site class at t = 0 (last row: all). */
-  const int nclass = SITE_NCLASSES + 1, nb = (int)set.bins, nmap = nb / 2 > 4 ? nb / 2 : 4;
-  const int wfield = set.powder > 0 ? 0 : (int)set.field, stored = (int)(set.field < s->nfields ? set.field : 0);
+  const int nclass = SITE_NCLASSES + 1, nb = (int)set.bins;
+  const int wfield = set.powder > 0 ? 0 : (int)set.field, stored = (int)set.field;
   double wmax = 0.0, qmax = 0.0;
   for (int64_t a = 0; a < count; a++) {
     for (int d = 0; d < (set.powder > 0 ? ndir : 1); d++)
@@ -395,8 +411,7 @@ static UfpErrorCode run(MPI_Comm comm)
   if (!(wmax > 0)) wmax = 1.0;
   if (!(qmax > 0)) qmax = 1.0;
   Histogram hw[SITE_NCLASSES + 1], hq[SITE_NCLASSES + 1];
-  double *map;
-  UfpCall(UfpCalloc(nmap * nmap, &map));
+  const double *map = s->orientation; /* binned while reading */
   for (int c2 = 0; c2 < nclass; c2++) {
     UfpCall(HistogramCreate(nb, -wmax, wmax, &hw[c2]));
     UfpCall(HistogramCreate(nb, set.signed_cq ? -qmax : 0.0, qmax, &hq[c2]));
@@ -408,8 +423,6 @@ static UfpErrorCode run(MPI_Comm comm)
     for (int d = 0; d < (set.powder > 0 ? ndir : 1); d++)
       HistogramAddArray(&hw[cls], F, s->omega + ((size_t)a * s->nomega + (set.powder > 0 ? d : wfield)) * F);
     HistogramAddArray(&hq[cls], F, s->cq + a * F);
-    OrientationAddArray(nmap, F, s->theta + ((size_t)a * s->nfields + stored) * F,
-                        s->phi + ((size_t)a * s->nfields + stored) * F, map);
   }
   for (int c2 = 0; c2 < SITE_NCLASSES; c2++) {
     HistogramMerge(&hw[SITE_NCLASSES], &hw[c2]);
@@ -422,7 +435,6 @@ static UfpErrorCode run(MPI_Comm comm)
     for (int b = 0; b < nb; b++) hist_w[c2 * nb + b] = hw[c2].counts[b], hist_q[c2 * nb + b] = hq[c2].counts[b];
   UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, hist_w, nclass * nb, MPI_DOUBLE, MPI_SUM, comm));
   UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, hist_q, nclass * nb, MPI_DOUBLE, MPI_SUM, comm));
-  UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, map, nmap * nmap, MPI_DOUBLE, MPI_SUM, comm));
   for (int c2 = 0; c2 < nclass; c2++) HistogramFree(&hw[c2]), HistogramFree(&hq[c2]);
 
   t_dist = MPI_Wtime() - t_stage;
@@ -444,16 +456,21 @@ static UfpErrorCode run(MPI_Comm comm)
   hid_t root = UfpH5FileId(file), g, d;
   UfpCall(UfpProvenanceWrite(prov, root));
   UfpCall(UfpH5CreateGroup(root, "acf", &g));
-  UfpCall(UfpH5WriteStringAttr(g, "normalisation", "C(t)/C(0), averaged over all Li (ACF_ZERO_TIME)"));
+  UfpCall(UfpH5WriteStringAttr(g, "normalisation", "omega_q, cq: C(t)/C(0) (fitted); *_raw_hz2: C(t) in Hz^2; "
+                                                   "*_centred: (C(t) - <x>^2)/(C(0) - <x>^2); averages over the "
+                                                   "selected Li"));
+  UfpCall(UfpH5WriteDoubleAttr(g, "mean_omega_q_hz", mean_w));
+  UfpCall(UfpH5WriteDoubleAttr(g, "mean_cq_hz", mean_q));
   UfpCall(UfpH5WriteIntAttr(g, "powder_directions", (int)set.powder));
   UfpCall(UfpH5WriteStringAttr(g, "cq", set.signed_cq ? "signed C_Q" : "|C_Q|"));
   double *t;
   UfpCall(UfpCalloc(F, &t));
   for (int64_t k = 0; k < F; k++) t[k] = k * dt;
-  const char *names[3] = {"time_ps", "omega_q", "cq"};
-  const double *data[3] = {t, acc_w, acc_q};
+  const char *names[7] = {"time_ps", "omega_q", "cq", "omega_q_raw_hz2", "cq_raw_hz2", "omega_q_centred",
+                          "cq_centred"};
+  const double *data[7] = {t, acc_w, acc_q, raw_w, raw_q, cen_w, cen_q};
   hsize_t dims[2] = {(hsize_t)F, (hsize_t)(set.ntp > 0 ? set.ntp : 1)};
-  for (int q = 0; q < 3; q++) {
+  for (int q = 0; q < 7; q++) {
     UfpCall(UfpH5CreateDataset(g, names[q], H5T_NATIVE_DOUBLE, 1, dims, 0, &d));
     UfpCall(UfpH5WriteSlab(d, H5T_NATIVE_DOUBLE, 0, rank == 0 ? (hsize_t)F : 0, data[q]));
     UfpCall(UfpH5Close(&d));
@@ -528,7 +545,7 @@ static UfpErrorCode run(MPI_Comm comm)
   UfpCall(UfpH5FileDestroy(&file));
   UfpCall(UfpOutputCommit(comm, path_h5));
   AcfFigureData fig = {.prefix = set.output, .overwrite = set.overwrite, .nframes = F, .time = t,
-                       .acf_omega = acc_w, .acf_cq = acc_q, .have_dynamics = traj != NULL, .acf_site = acc_site,
+                       .acf_omega = acc_w, .acf_cq = acc_q, .acf_omega_centred = cen_w, .acf_cq_centred = cen_q, .have_dynamics = traj != NULL, .acf_site = acc_site,
                        .msd = msd, .hop_frames = hop_frames, .nclass = nclass, .nbins = nb,
                        .omega_range = wmax, .cq_range = qmax, .signed_cq = set.signed_cq, .hist_omega = hist_w,
                        .hist_cq = hist_q, .nmap = nmap, .map = map};
@@ -549,6 +566,10 @@ static UfpErrorCode run(MPI_Comm comm)
   UfpFree(&c);
   UfpFree(&acc_w);
   UfpFree(&acc_q);
+  UfpFree(&raw_w);
+  UfpFree(&raw_q);
+  UfpFree(&cen_w);
+  UfpFree(&cen_q);
   UfpFree(&per_w);
   UfpFree(&per_q);
   UfpFree(&echo);
@@ -562,7 +583,6 @@ static UfpErrorCode run(MPI_Comm comm)
   LiTrajectoryDestroy(&traj);
   UfpFree(&hist_w);
   UfpFree(&hist_q);
-  UfpFree(&map);
   UfpFree(&acc_site);
   UfpFree(&hop_frames);
   return UFP_SUCCESS;

@@ -59,8 +59,3 @@ void OrientationAdd(int nbins, double theta, double phi, double *counts)
   if (j >= nbins) j = nbins - 1;
   counts[i * nbins + j] += 1.0;
 }
-
-void OrientationAddArray(int nbins, int64_t n, const double *theta, const double *phi, double *counts)
-{
-  for (int64_t k = 0; k < n; k++) OrientationAdd(nbins, theta[k], phi[k], counts);
-}

@@ -33,7 +33,6 @@ void HistogramFree(Histogram *h);
 /* Fold (theta, phi) into [0, pi/2]^2 and add to counts[nbins][nbins]
  * (theta index first). */
 void OrientationAdd(int nbins, double theta, double phi, double *counts);
-void OrientationAddArray(int nbins, int64_t n, const double *theta, const double *phi, double *counts);
 /* Largest |x[k]| (0 for n = 0). */
 double AbsMax(int64_t n, const double *x);
 

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "distributions.h"
 #include "efg_tensor.h"
 #include "h5io.h"
 #include "isotopes.h"
@@ -133,8 +134,37 @@ static UfpErrorCode read_by_frames(MPI_Comm comm, hid_t group, const char *name,
   return ierr;
 }
 
+/* The orientation map of stored field k: rank p bins frames [p B, (p + 1) B),
+ * [(P + p) B, ...) of theta and phi, and the maps are summed. */
+static UfpErrorCode orientation_map(MPI_Comm comm, hid_t group, int64_t F, int64_t N, int nfields, int k, int nbins,
+                                    double *map)
+{
+  const int rank = UfpCommRank(comm), size = UfpCommSize(comm);
+  const int64_t row = N * nfields,
+                B = read_frames > 0 ? read_frames : (int64_t)1 << 19 > row ? ((int64_t)1 << 19) / row : 1;
+  hid_t dt = -1, dp = -1;
+  double *theta = NULL, *phi = NULL;
+  UfpErrorCode ierr = UfpH5OpenDataset(group, "theta", &dt);
+  if (!ierr) ierr = UfpH5OpenDataset(group, "phi", &dp);
+  if (!ierr) ierr = UfpCalloc((size_t)(B * row), &theta);
+  if (!ierr) ierr = UfpCalloc((size_t)(B * row), &phi);
+  for (int64_t f0 = (int64_t)rank * B; f0 < F && !ierr; f0 += B * size) {
+    const int64_t nf = F - f0 < B ? F - f0 : B;
+    ierr = UfpH5ReadSlabIndependent(dt, H5T_NATIVE_DOUBLE, (hsize_t)f0, (hsize_t)nf, theta);
+    if (!ierr) ierr = UfpH5ReadSlabIndependent(dp, H5T_NATIVE_DOUBLE, (hsize_t)f0, (hsize_t)nf, phi);
+    for (int64_t c = 0; c < nf * N && !ierr; c++) OrientationAdd(nbins, theta[c * nfields + k], phi[c * nfields + k], map);
+  }
+  UfpFree(&theta);
+  UfpFree(&phi);
+  if (dt >= 0) UfpH5Close(&dt);
+  if (dp >= 0) UfpH5Close(&dp);
+  UfpCall(UfpErrorSync(comm, ierr));
+  UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, map, nbins * nbins, MPI_DOUBLE, MPI_SUM, comm));
+  return UFP_SUCCESS;
+}
+
 UfpErrorCode EfgSeriesRead(MPI_Comm comm, const char *path, int64_t first, int64_t count, int powder,
-                           EfgSeries **out)
+                           int orient_bins, int orient_field, EfgSeries **out)
 {
   EfgSeries *s;
   UfpCall(UfpCalloc(1, &s));
@@ -180,18 +210,21 @@ UfpErrorCode EfgSeriesRead(MPI_Comm comm, const char *path, int64_t first, int64
   s->nomega = powder > 0 ? powder : s->nfields;
   if (!ierr) ierr = UfpCalloc((size_t)c1 * F, &s->cq);
   if (!ierr) ierr = UfpCalloc((size_t)c1 * s->nomega * F, &s->omega);
-  if (!ierr) ierr = UfpCalloc((size_t)c1 * s->nfields * F, &s->theta);
-  if (!ierr) ierr = UfpCalloc((size_t)c1 * s->nfields * F, &s->phi);
   double(*dirs)[3] = NULL;
   if (!ierr && powder > 0 && !(ierr = UfpCalloc(powder, &dirs))) SaeFieldDirections(powder, dirs);
-  const Sink sinks[4] = {
+  const Sink sinks[2] = {
     {.F = F, .width = 1, .out = s->cq},
     {.F = F, .width = powder > 0 ? 9 : s->nfields, .out = s->omega, .powder = powder,
-     .dirs = (const double(*)[3])dirs, .hz_per_au = s->hz_per_au},
-    {.F = F, .width = s->nfields, .out = s->theta},
-    {.F = F, .width = s->nfields, .out = s->phi}};
-  const char *names[4] = {"cq", powder > 0 ? "tensor" : "omega_q", "theta", "phi"};
-  for (int k = 0; k < 4 && !ierr; k++) ierr = read_by_frames(comm, g, names[k], F, N, first_all, count_all, &sinks[k]);
+     .dirs = (const double(*)[3])dirs, .hz_per_au = s->hz_per_au}};
+  const char *names[2] = {"cq", powder > 0 ? "tensor" : "omega_q"};
+  for (int k = 0; k < 2 && !ierr; k++) ierr = read_by_frames(comm, g, names[k], F, N, first_all, count_all, &sinks[k]);
+  if (!ierr && orient_bins > 0 && (orient_field < 0 || orient_field >= s->nfields))
+    ierr = UfpError(UFP_ERR_USAGE, "%s: field %d requested, the file has %d", path, orient_field, s->nfields);
+  if (!ierr && orient_bins > 0) {
+    s->norient = orient_bins;
+    ierr = UfpCalloc((size_t)orient_bins * orient_bins, &s->orientation);
+    if (!ierr) ierr = orientation_map(comm, g, F, N, s->nfields, orient_field, orient_bins, s->orientation);
+  }
   UfpFree(&dirs);
   UfpFree(&first_all);
   UfpFree(&count_all);
@@ -209,8 +242,7 @@ UfpErrorCode EfgSeriesDestroy(EfgSeries **sp)
   UfpFree(&s->atom_id);
   UfpFree(&s->cq);
   UfpFree(&s->omega);
-  UfpFree(&s->theta);
-  UfpFree(&s->phi);
+  UfpFree(&s->orientation);
   UfpFree(sp);
   return UFP_SUCCESS;
 }

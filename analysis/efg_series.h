@@ -29,13 +29,18 @@ typedef struct {
   double *cq;                /* [count][F] Hz */
   double *omega;             /* [count][nomega][F] Hz */
   int nomega;                /* stored fields, or powder directions */
-  double *theta, *phi;       /* [count][nfields][F] rad, the stored fields in the principal frame */
+  int norient;               /* bins per axis of the orientation map (0: none) */
+  double *orientation;       /* [norient][norient] counts over all Li and frames, on every rank */
 } EfgSeries;
 
 /* Collective read; powder > 0: omega_Q for that many directions from the
- * tensors, else the file's fields.  first/count: this rank's columns. */
+ * tensors, else the file's fields.  first/count: this rank's columns.
+ * orient_bins > 0: also the map of the (theta, phi) of stored field
+ * orient_field in the principal frame (distributions.h, OrientationAdd),
+ * binned by whichever rank reads the frames, so the angles are never held
+ * as series. */
 UfpErrorCode EfgSeriesRead(MPI_Comm comm, const char *path, int64_t first, int64_t count, int powder,
-                           EfgSeries **series);
+                           int orient_bins, int orient_field, EfgSeries **series);
 /* Number of frames and atoms of a file (collective). */
 UfpErrorCode EfgSeriesShape(MPI_Comm comm, const char *path, int64_t *nframes, int64_t *natoms);
 UfpErrorCode EfgSeriesDestroy(EfgSeries **series);
