@@ -15,8 +15,12 @@
 #   3. efg-predict on both trajectories with the bundled SA-GPR EFG model
 #      (efg/data/lps_efg.h5, jobs/train-efg-lps.sh; trained on only 13 CP2K
 #      structures so far): the 7Li tensor, C_Q, eta and omega_Q of every Li
-#      in every frame.
-# The correlation analysis is added when it lands.
+#      in every frame;
+#   4. acf-fit on both: the omega_Q and |C_Q| autocorrelations with their
+#      Lipari-Szabo fits, MSD, hops and site classes from the trajectory,
+#      histograms, and the figure set (PNG with gnuplot).  Five picoseconds
+#      only show the sub-picosecond vibrational decay to a high plateau;
+#      the hopping decay needs the long runs of jobs/ (README).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${1:-$here/lps-demo}
@@ -48,6 +52,10 @@ for phase in beta amorphous; do
   $mpi "$build/efg/efg-predict" -efg_trajectory "$out/${phase}_300K.h5md" -efg_model "$here/efg/data/lps_efg.h5" \
     -efg_output "$out/${phase}_300K_efg.h5" -efg_overwrite
   echo
+  echo "== acf-fit: omega_Q and |C_Q| ACFs, fits, MSD, hops and site classes"
+  $mpi "$build/analysis/acf-fit" -acf_efg "$out/${phase}_300K_efg.h5" -acf_trajectory "$out/${phase}_300K.h5md" \
+    -acf_output "$out/${phase}_300K_acf" -acf_overwrite
+  echo
 done
-echo "Written: $out/lps_li7_nmr.csv, $out/{beta,amorphous}_300K.h5md, $out/{beta,amorphous}_300K_efg.h5"
-echo "Not yet part of this job: ACF fits and hop analysis (acf-fit).  See README.md."
+echo "Written: $out/lps_li7_nmr.csv, $out/{beta,amorphous}_300K.h5md, $out/{beta,amorphous}_300K_efg.h5,"
+echo "         $out/{beta,amorphous}_300K_acf.h5 with CSV files and PNG figures $out/*_acf*."
