@@ -27,6 +27,7 @@ static UfpErrorCode create_layout(struct EfgOutput_ *o)
 {
   const EfgOutputLayout *l = &o->layout;
   hid_t root = UfpH5FileId(o->file);
+  if (l->provenance) UfpCall(UfpProvenanceWrite(l->provenance, root));
   UfpCall(UfpH5CreateGroup(root, "efg", &o->group));
   UfpCall(UfpH5WriteStringAttr(o->group, "isotope", l->isotope->symbol));
   UfpCall(UfpH5WriteStringAttr(o->group, "centre_species", l->centre));

@@ -31,6 +31,7 @@
 #include <mpi.h>
 #include <stdint.h>
 
+#include "h5io.h"
 #include "isotopes.h"
 #include "ufp_error.h"
 
@@ -44,6 +45,7 @@ typedef struct {
   const int64_t *atom_id;      /* N */
   const UfpIsotope *isotope;
   const char *centre, *model_kind;
+  const UfpProvenance *provenance; /* written on / of a new file (NULL: none) */
 } EfgOutputLayout;
 
 /* Create path (the .partial name) with the layout, or, with resume != 0 and

@@ -189,12 +189,20 @@ static UfpErrorCode run(MPI_Comm comm)
 
   char partial[UFP_PATH_MAX + 32];
   UfpCall(UfpOutputBegin(comm, set.output, set.overwrite, partial));
+  char *options = NULL;
+  UfpCall(UfpOptionsGetAll(&options));
+  UfpProvenance *prov = NULL;
+  UfpCall(UfpProvenanceCreate(comm, "efg-predict", options, &prov));
+  free(options);
+  UfpCall(UfpProvenanceAddInput(prov, set.trajectory));
+  if (strcmp(set.model, "point_charge")) UfpCall(UfpProvenanceAddInput(prov, set.model));
   EfgOutputLayout layout = {.nframes = nframes, .natoms = ncentres, .nfields = nfields,
                             .field = (const double(*)[3])field, .block = (int)set.block, .atom_id = atom_id,
-                            .isotope = iso, .centre = centre, .model_kind = EfgModelKind(model)};
+                            .isotope = iso, .centre = centre, .model_kind = EfgModelKind(model), .provenance = prov};
   EfgOutput out = NULL;
   int *done = NULL, nblocks;
   UfpCall(EfgOutputOpen(comm, partial, &layout, set.restart && !set.overwrite, &out, &done, &nblocks));
+  UfpProvenanceDestroy(&prov);
   int *todo, ntodo = 0;
   UfpCall(UfpCalloc(nblocks, &todo));
   for (int b = 0; b < nblocks; b++)

@@ -19,6 +19,13 @@
  * frames written after it.  Periodic checkpoints coincide with neighbour-list
  * rebuilds, so a run killed with SIGKILL and restarted from one repeats the
  * uninterrupted run bit for bit on the same number of ranks.
+ *
+ * Segments.  With -md_segment_steps N an invocation stops after N steps,
+ * writes a checkpoint, keeps the trajectory as NAME.partial and exits with
+ * status 0; the next invocation with -restart continues (chained batch
+ * jobs of a limited wall time, jobs/).  Segment ends are rebuild points like
+ * periodic checkpoints, so the segmented run equals the uninterrupted one bit
+ * for bit when N is a multiple of -md_checkpoint_every.
  */
 #include <math.h>
 #include <signal.h>
@@ -56,7 +63,7 @@ typedef struct {
   char structure[UFP_PATH_MAX], potential[UFP_PATH_MAX], elements[512];
   char output[UFP_PATH_MAX], single_output[UFP_PATH_MAX], checkpoint[UFP_PATH_MAX], schedule[1024];
   char final_output[UFP_PATH_MAX];
-  long frame, steps, traj_every, thermo_every, checkpoint_every, drift_every, seed, crash_at_step;
+  long frame, steps, traj_every, thermo_every, checkpoint_every, drift_every, seed, crash_at_step, segment_steps;
   double replicate[3], dt, temperature, velocity_temperature, tau, skin, density;
   int thermostat, restart, overwrite, traj_velocities, traj_forces;
 } Settings;
@@ -138,6 +145,10 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
   UfpCall(UfpOptionsString(o, "-md_final_output", "final structure after MD (extxyz; empty: none)",
                            "MDSetFinalOutput", s->final_output, sizeof s->final_output, NULL));
   UfpCall(UfpOptionsBool(o, "-restart", "continue from the newest valid checkpoint", "MDSetRestart", &s->restart));
+  UfpCall(UfpOptionsInt(o, "-md_segment_steps", "stop after this many steps with a checkpoint and the trajectory "
+                                                "still partial, exit status 0; continue with -restart (0: run to "
+                                                "the end)",
+                        "steps", "MDSetSegmentSteps", &s->segment_steps));
   s->crash_at_step = -1;
   UfpCall(UfpOptionsInt(o, "-md_crash_at_step", "fault injection for tests: rank 0 kills itself with SIGKILL "
                                                 "after this step (-1: never)",
@@ -153,6 +164,7 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
              "-md_replicate values must be positive integers");
   UfpCheck(s->density >= 0 && isfinite(s->density), UFP_ERR_USAGE, "-md_density must be >= 0 g/cm^3");
   UfpCheck(s->steps >= 0, UFP_ERR_USAGE, "-md_steps must not be negative");
+  UfpCheck(s->segment_steps >= 0, UFP_ERR_USAGE, "-md_segment_steps must not be negative");
   UfpCheck(s->dt > 0, UFP_ERR_USAGE, "-md_timestep must be positive (got %g ps)", s->dt);
   UfpCheck(s->tau > 0, UFP_ERR_USAGE, "-md_tau must be positive (got %g ps)", s->tau);
   UfpCheck(s->skin >= 0, UFP_ERR_USAGE, "-md_skin must not be negative");
@@ -530,9 +542,12 @@ static UfpErrorCode run_md(MPI_Comm comm, const Settings *set, const Uf3Potentia
   UfpCall(write_thermo(comm, sys, found ? NULL : traj, time, schedule_temperature(&sc, set->temperature, sys->step),
                        0.0, first_step, last_step, 1));
   int stopped = 0;
+  const int64_t segment_end = set->segment_steps > 0 && first_step + set->segment_steps < last_step
+                                  ? first_step + set->segment_steps
+                                  : -1;
   while (sys->step < last_step) {
     double target = schedule_temperature(&sc, set->temperature, sys->step);
-    if ((sys->step + 1) % set->checkpoint_every == 0) MdSystemRequestRebuild(sys);
+    if ((sys->step + 1) % set->checkpoint_every == 0 || sys->step + 1 == segment_end) MdSystemRequestRebuild(sys);
     UfpCall(MdSystemStep(sys, target));
     time += sys->dt;
     if (set->drift_every > 0 && sys->step % set->drift_every == 0) UfpCall(MdSystemRemoveDrift(sys));
@@ -545,6 +560,10 @@ static UfpErrorCode run_md(MPI_Comm comm, const Settings *set, const Uf3Potentia
       UfpCall(checkpoint(sys, set, time, &which));
     }
     if (sys->step == set->crash_at_step && UfpCommRank(comm) == 0) raise(SIGKILL);
+    if (sys->step == segment_end) {
+      stopped = 2;
+      break;
+    }
     if (sys->step % 10 == 0 || sys->step == last_step) {
       int flag = stop_signal != 0;
       UfpCall(UfpAllreduceMaxInt(comm, &flag));
@@ -558,6 +577,14 @@ static UfpErrorCode run_md(MPI_Comm comm, const Settings *set, const Uf3Potentia
     UfpCall(UfpH5mdFlush(traj));
     if (sys->step % set->checkpoint_every != 0) UfpCall(checkpoint(sys, set, time, &which));
     UfpCall(UfpH5mdDestroy(&traj));
+    if (stopped == 2) {
+      double wall = wall_now() - start_wall;
+      UfpInfo(comm, "ufp-md: segment of %lld steps done in %.2f s, at step %lld of %lld; continue with -restart\n",
+              (long long)(sys->step - first_step), wall, (long long)sys->step, (long long)last_step);
+      UfpCall(MdSystemDestroy(&sys));
+      UfpFree(&type);
+      return UFP_SUCCESS;
+    }
     UfpInfo(comm, "ufp-md: stopped by a signal at step %lld after writing a checkpoint; rerun with -restart\n",
             (long long)sys->step);
     UfpCall(MdSystemDestroy(&sys));

@@ -5,7 +5,8 @@
 # 3 ranks giving the same file; a run killed after its first round and
 # resumed on 2 ranks giving exactly the uninterrupted file; the
 # point-charge model; and physical checks of the output (symmetric,
-# traceless tensors, C_Q = e Q Vzz / h, omega_Q = (e Q / h) n^T V n).
+# traceless tensors, C_Q = e Q Vzz / h, omega_Q = (e Q / h) n^T V n);
+# ufp-check on every stage's output (complete, partial, missing, invalid).
 set -uo pipefail
 build=$1
 train=$build/efg/train-efg
@@ -55,6 +56,23 @@ $mpi 3 "$predict" $args -efg_output "$tmp/p3.h5" > "$tmp/p3.txt" 2>&1; check "ef
 $mpi 3 "$predict" $args -efg_output "$tmp/pr.h5" -efg_crash_after_blocks 1 > "$tmp/pk.txt" 2>&1
 [ -f "$tmp/pr.h5.partial" ] && [ ! -f "$tmp/pr.h5" ] && echo "ok: killed run left only a partial file" ||
   { echo "FAIL: killed run"; fail=1; }
+# ufp-check: exit status and line for each kind of output.
+ufp_check() {  # expected-status expected-line-start args...
+  local want=$1 line=$2 out status
+  shift 2
+  out=$("$build/analysis/ufp-check" "$@" 2>&1); status=$?
+  if [ $status = "$want" ] && [ "${out#"$line"}" != "$out" ]; then echo "ok: ufp-check $* -> $out"
+  else echo "FAIL: ufp-check $*: status $status (want $want), '$out' (want '$line...')"; fail=1; fi
+}
+ufp_check 0 complete -check_kind md -check_file "$tmp/traj.h5md" -check_steps 300
+ufp_check 65 "invalid: $tmp/traj.h5md: last frame at step 300, step 400 expected" -check_kind md \
+  -check_file "$tmp/traj.h5md" -check_steps 400
+ufp_check 2 missing -check_kind md -check_file "$tmp/none.h5md"
+ufp_check 0 complete -check_kind efg -check_file "$tmp/p1.h5" -check_frames 16
+ufp_check 65 "invalid: $tmp/p1.h5: 16 frames, 17 expected" -check_kind efg -check_file "$tmp/p1.h5" -check_frames 17
+ufp_check 65 "invalid: $tmp/traj.h5md: written by ufp-md, not efg-predict" -check_kind efg -check_file "$tmp/traj.h5md"
+ufp_check 1 partial -check_kind efg -check_file "$tmp/pr.h5"
+ufp_check 64 "ufp-check: usage error: -check_file is required" -check_kind efg
 $mpi 2 "$predict" $args -efg_output "$tmp/pr.h5" -efg_restart > "$tmp/pr.txt" 2>&1; check "resume on 2 ranks" 0 $?
 expect_text "$tmp/pr.txt" "resuming: 3 of 8 blocks"
 $mpi 2 "$predict" -efg_trajectory "$tmp/traj.h5md" -efg_model point_charge -pc_sternheimer Li=-0.26 \
@@ -75,12 +93,16 @@ for f in acf hist orientation msd acf_sites; do
   if command -v gnuplot > /dev/null; then [ -s "$tmp/acf1_$f.png" ] || { echo "FAIL: acf-fit $f figure missing"; fail=1; }; fi
 done
 ls "$tmp"/acf1*.partial > /dev/null 2>&1 && { echo "FAIL: partial acf-fit outputs left"; fail=1; }
+ufp_check 0 complete -check_kind acf -check_file "$tmp/acf1.h5"
+ufp_check 65 "invalid: $tmp/p1.h5: written by efg-predict, not acf-fit" -check_kind acf -check_file "$tmp/p1.h5"
 
 "$py" - "$tmp" <<'EOF' || fail=1
 import sys, h5py, numpy as np
 tmp = sys.argv[1]
 a, b, r = (h5py.File(f"{tmp}/{n}.h5", "r")["efg"] for n in ("p1", "p3", "pr"))
 bad = 0
+if a.file.attrs["program"] != "efg-predict" or len(a.file.attrs["inputs"]) != 2:
+    print("FAIL: provenance of the efg-predict output"); bad = 1
 for k in a:
     x, y, z = a[k][()], b[k][()], r[k][()]
     if not np.allclose(x, y, rtol=1e-12, atol=1e-15):

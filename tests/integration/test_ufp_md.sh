@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # ufp-md end to end: -help, bad input (clear error, no output), single-point
-# rank invariance, H5MD output, SIGTERM checkpoint + exit 75, and a run killed
-# with SIGKILL that, restarted, ends bit for bit where an uninterrupted run
-# ends.
+# rank invariance, H5MD output, SIGTERM checkpoint + exit 75, and runs that
+# end bit for bit where an uninterrupted run ends: killed with SIGKILL and
+# restarted, or split into segments that continue with -restart.
 set -uo pipefail
 build=$1
 exe=$build/md/ufp-md
@@ -104,6 +104,9 @@ status=$?
 [ $status -ne 0 ] || { echo "FAIL: the crash injection did not stop the run"; fail=1; }
 [ -f "$tmp/kill.h5md" ] && { echo "FAIL: killed run left a complete trajectory"; fail=1; }
 [ -f "$tmp/kill.h5md.partial" ] || { echo "FAIL: killed run left no partial trajectory"; fail=1; }
+out=$("$build/analysis/ufp-check" -check_kind md -check_file "$tmp/kill.h5md" -check_steps $steps)
+[ $? = 1 ] && [ "$out" = "partial 200" ] && echo "ok: ufp-check reports the checkpoint at step 200" \
+  || { echo "FAIL: ufp-check on the killed run: '$out'"; fail=1; }
 $mpi 2 "$exe" $md_args -md_steps $steps -md_output "$tmp/kill.h5md" -md_final_output "$tmp/kill_final.xyz" -restart \
   > "$tmp/kill2.txt" 2>&1
 check "restart after SIGKILL" 0 $?
@@ -111,6 +114,22 @@ expect_text "$tmp/kill2.txt" "restarting from"
 cmp -s <(tail -n +3 "$tmp/ref_final.xyz") <(tail -n +3 "$tmp/kill_final.xyz") \
   && echo "ok: final positions after SIGKILL + restart equal the uninterrupted run bit for bit" \
   || { echo "FAIL: final positions differ after SIGKILL + restart"; fail=1; }
+
+# Segments of 200 steps (a multiple of the checkpoint stride): three
+# invocations with -restart, each exiting 0, end bit for bit on the
+# uninterrupted run.
+for seg in 1 2 3 4; do
+  $mpi 2 "$exe" $md_args -md_steps $steps -md_output "$tmp/seg.h5md" -md_final_output "$tmp/seg_final.xyz" \
+    -md_segment_steps 200 -restart > "$tmp/seg$seg.txt" 2>&1
+  check "segment $seg" 0 $?
+done
+expect_text "$tmp/seg1.txt" "at step 200 of 600; continue with -restart"
+expect_text "$tmp/seg2.txt" "at step 400 of 600"
+[ -f "$tmp/seg.h5md" ] && [ ! -e "$tmp/seg.h5md.partial" ] || { echo "FAIL: segmented trajectory not committed"; fail=1; }
+expect_text "$tmp/seg4.txt" "is complete; nothing to do"
+cmp -s <(tail -n +3 "$tmp/ref_final.xyz") <(tail -n +3 "$tmp/seg_final.xyz") \
+  && echo "ok: final positions after three segments equal the uninterrupted run bit for bit" \
+  || { echo "FAIL: final positions differ after segments"; fail=1; }
 
 # SIGTERM to the ranks (as SLURM delivers it to tasks) and SIGUSR1 to mpiexec
 # (which forwards it, as at a time-limit warning): checkpoint, exit 75, and
@@ -131,7 +150,8 @@ for sig in TERM USR1; do
 done
 
 if [ -x "${UFP_PYTHON:-}" ] && "$UFP_PYTHON" -c "import h5py" 2>/dev/null; then
-  "$UFP_PYTHON" - "$tmp/ref.h5md" "$tmp/kill.h5md" $steps <<'PY' || fail=1
+  for other in kill seg; do
+  "$UFP_PYTHON" - "$tmp/ref.h5md" "$tmp/$other.h5md" $steps <<'PY' || fail=1
 import sys
 import h5py, numpy as np
 ref, kill, steps = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -148,7 +168,8 @@ with h5py.File(ref) as a, h5py.File(kill) as b:
     assert list(a["observables/temperature/step"][:]) == list(range(0, steps + 1, 50))
     assert list(b["observables/temperature/step"][:]) == list(range(0, steps + 1, 50))
     assert a.attrs["program"] == "ufp-md"
-print("ok: trajectories of the killed+restarted and the uninterrupted run are identical (%d frames)" % len(sa))
+print("ok: trajectories of %s and the uninterrupted run are identical (%d frames)" % (kill, len(sa)))
 PY
+  done
 fi
 exit $fail
