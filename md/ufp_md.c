@@ -13,12 +13,15 @@
  *
  * Crash safety.  The trajectory is written as NAME.partial and renamed when
  * the run completes.  Checkpoints alternate between two files.  SIGTERM and
- * SIGUSR1 (SLURM's warning before the time limit) make every rank finish
- * the step, write a checkpoint and exit with status 75; `-restart` then
- * continues from the newest valid checkpoint, first truncating trajectory
- * frames written after it.  Periodic checkpoints coincide with neighbour-list
- * rebuilds, so a run killed with SIGKILL and restarted from one repeats the
- * uninterrupted run bit for bit on the same number of ranks.
+ * SIGUSR1 (SLURM's warning before the time limit, scancel) make every rank
+ * run on to the next periodic checkpoint, write it and exit with status 75;
+ * `-restart` then continues from the newest valid checkpoint, first
+ * truncating trajectory frames written after it.  Periodic checkpoints
+ * coincide with neighbour-list rebuilds, so a run stopped by a signal, or
+ * killed with SIGKILL (which falls back to the checkpoint before), and
+ * restarted repeats the uninterrupted run bit for bit on the same number of
+ * ranks.  Keep -md_checkpoint_every short in wall time compared with the
+ * warning time of the scheduler.
  *
  * Segments.  With -md_segment_steps N an invocation stops after N steps,
  * writes a checkpoint, keeps the trajectory as NAME.partial and exits with
@@ -541,7 +544,7 @@ static UfpErrorCode run_md(MPI_Comm comm, const Settings *set, const Uf3Potentia
   double start_wall = wall_now();
   UfpCall(write_thermo(comm, sys, found ? NULL : traj, time, schedule_temperature(&sc, set->temperature, sys->step),
                        0.0, first_step, last_step, 1));
-  int stopped = 0;
+  int stopped = 0, stopping = 0;
   const int64_t segment_end = set->segment_steps > 0 && first_step + set->segment_steps < last_step
                                   ? first_step + set->segment_steps
                                   : -1;
@@ -555,22 +558,29 @@ static UfpErrorCode run_md(MPI_Comm comm, const Settings *set, const Uf3Potentia
     if (sys->step % set->thermo_every == 0)
       UfpCall(write_thermo(comm, sys, traj, time, schedule_temperature(&sc, set->temperature, sys->step),
                            wall_now() - start_wall, first_step, last_step, 0));
+    if (sys->step % 10 == 0 || sys->step == last_step || sys->step % set->checkpoint_every == 0) {
+      int flag = stop_signal != 0;
+      UfpCall(UfpAllreduceMaxInt(comm, &flag));
+      if (flag && !stopping && sys->step < last_step) {
+        stopping = 1;
+        UfpInfo(comm, "ufp-md: signal received at step %lld; stopping at the next checkpoint (step %lld)\n",
+                (long long)sys->step,
+                (long long)((sys->step / set->checkpoint_every + (sys->step % set->checkpoint_every != 0)) *
+                            set->checkpoint_every));
+      }
+    }
     if (sys->step % set->checkpoint_every == 0) {
       UfpCall(UfpH5mdFlush(traj));
       UfpCall(checkpoint(sys, set, time, &which));
+      if (stopping && sys->step < last_step) {
+        stopped = 1;
+        break;
+      }
     }
     if (sys->step == set->crash_at_step && UfpCommRank(comm) == 0) raise(SIGKILL);
     if (sys->step == segment_end) {
       stopped = 2;
       break;
-    }
-    if (sys->step % 10 == 0 || sys->step == last_step) {
-      int flag = stop_signal != 0;
-      UfpCall(UfpAllreduceMaxInt(comm, &flag));
-      if (flag && sys->step < last_step) {
-        stopped = 1;
-        break;
-      }
     }
   }
   if (stopped) {

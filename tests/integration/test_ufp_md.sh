@@ -132,8 +132,8 @@ cmp -s <(tail -n +3 "$tmp/ref_final.xyz") <(tail -n +3 "$tmp/seg_final.xyz") \
   || { echo "FAIL: final positions differ after segments"; fail=1; }
 
 # SIGTERM to the ranks (as SLURM delivers it to tasks) and SIGUSR1 to mpiexec
-# (which forwards it, as at a time-limit warning): checkpoint, exit 75, and
-# -restart finishes the run.
+# (which forwards it, as at a time-limit warning): run on to the next
+# checkpoint, exit 75, and -restart finishes the run bit for bit.
 for sig in TERM USR1; do
   $mpi 2 "$exe" $md_args -md_steps 1000000 -md_output "$tmp/$sig.h5md" > "$tmp/${sig}1.txt" 2>&1 &
   runner=$!
@@ -141,12 +141,20 @@ for sig in TERM USR1; do
   if [ $sig = TERM ]; then pkill -TERM -P $runner; else kill -USR1 $runner; fi
   wait $runner; status=$?
   check "SIG$sig stops at a checkpoint with exit 75" 75 $status
+  expect_text "$tmp/${sig}1.txt" "stopping at the next checkpoint"
   expect_text "$tmp/${sig}1.txt" "rerun with -restart"
   stopped=$(grep -oE "signal at step [0-9]+" "$tmp/${sig}1.txt" | grep -oE "[0-9]+$")
-  $mpi 2 "$exe" $md_args -md_steps $((stopped + 100)) -md_output "$tmp/$sig.h5md" -restart > "$tmp/${sig}2.txt" 2>&1
+  [ $((stopped % 100)) = 0 ] || { echo "FAIL: SIG$sig stop at step $stopped, not at a checkpoint"; fail=1; }
+  $mpi 2 "$exe" $md_args -md_steps $((stopped + 100)) -md_output "$tmp/$sig.h5md" -md_final_output "$tmp/${sig}_final.xyz" \
+    -restart > "$tmp/${sig}2.txt" 2>&1
   check "restart after SIG$sig" 0 $?
   expect_text "$tmp/${sig}2.txt" "restarting from"
   [ -f "$tmp/$sig.h5md" ] || { echo "FAIL: no complete trajectory after SIG$sig + restart"; fail=1; }
+  $mpi 2 "$exe" $md_args -md_steps $((stopped + 100)) -md_output "$tmp/${sig}ref.h5md" \
+    -md_final_output "$tmp/${sig}ref_final.xyz" > "$tmp/${sig}3.txt" 2>&1
+  cmp -s <(tail -n +3 "$tmp/${sig}ref_final.xyz") <(tail -n +3 "$tmp/${sig}_final.xyz") \
+    && echo "ok: SIG$sig + restart ends bit for bit on the uninterrupted run" \
+    || { echo "FAIL: SIG$sig + restart differs from the uninterrupted run"; fail=1; }
 done
 
 if [ -x "${UFP_PYTHON:-}" ] && "$UFP_PYTHON" -c "import h5py" 2>/dev/null; then
