@@ -538,8 +538,6 @@ static UfpErrorCode run_md(MPI_Comm comm, const Settings *set, const Uf3Potentia
           (long long)sys->domain->natoms, sys->domain->size, sys->domain->dims[0], sys->domain->dims[1],
           sys->domain->dims[2], sys->cutoff, sys->skin, sys->dt, sys->thermostat.ops->name, (long long)sys->step,
           (long long)last_step);
-  signal(SIGTERM, on_signal);
-  signal(SIGUSR1, on_signal);
   const int64_t first_step = sys->step;
   double start_wall = wall_now();
   UfpCall(write_thermo(comm, sys, found ? NULL : traj, time, schedule_temperature(&sc, set->temperature, sys->step),
@@ -691,7 +689,14 @@ static UfpErrorCode run(MPI_Comm comm)
 
 int main(int argc, char **argv)
 {
+  /* A stop request that arrives while MPI and PETSc start, or while the
+   * system is set up, is kept and honoured at the first checkpoint (set
+   * again after PETSc, which installs handlers of its own). */
+  signal(SIGTERM, on_signal);
+  signal(SIGUSR1, on_signal);
   UfpErrorCode code = UfpInitialize(&argc, &argv, help);
+  signal(SIGTERM, on_signal);
+  signal(SIGUSR1, on_signal);
   if (code == UFP_SUCCESS) code = run(MPI_COMM_WORLD);
   int status = UfpMainFinish(MPI_COMM_WORLD, "ufp-md", code);
   UfpFinalize();

@@ -33,7 +33,7 @@ start)
   mem=$(awk '/MemTotal/ {print int($2 / 1024 * 0.8)}' /proc/meminfo)
   cat > "$dir/slurm.conf" <<CONF
 ClusterName=ufplocal
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmctldPort=$ctld_port
 SlurmdPort=$slurmd_port
 AuthType=auth/none
@@ -63,7 +63,7 @@ MaxArraySize=10001
 MinJobAge=3600
 KillWait=5
 SchedulerParameters=defer_batch
-NodeName=$host CPUs=$cpus RealMemory=$mem State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=local Nodes=$host Default=YES MaxTime=INFINITE State=UP OverSubscribe=NO
 CONF
   export SLURM_CONF=$dir/slurm.conf

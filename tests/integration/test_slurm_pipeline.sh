@@ -9,7 +9,9 @@
 #   2. the same study with faults: an MD array task killed with SIGKILL
 #      after its first checkpoint, one efg-predict task failing once, then
 #      `resume`, which submits only the missing tasks; then the whole chain
-#      cancelled while it runs and resumed again;
+#      cancelled while it runs and resumed again, and the time-limit warning
+#      (SIGUSR1 to the batch shell) given to a running MD task, which
+#      checkpoints and requeues itself;
 #   3. the final outputs of both runs are identical: trajectories, EFG
 #      files and acf-fit results (datasets and their attributes).
 # Needs root and slurm-wlm; exits 77 (skipped) without them.
@@ -106,7 +108,28 @@ scancel $(queue_of fault) 2> /dev/null
 wait_drained fault 120 || fail=1
 echo "ok: chain cancelled ($("$build/analysis/ufp-check" -check_kind md -check_file "$amorph" -check_steps 1000 2> /dev/null))"
 "$study" resume "$tmp/fault.study" > "$tmp/fault_resume2.txt" 2>&1 || { echo "FAIL: second resume"; cat "$tmp/fault_resume2.txt"; fail=1; }
+# The warning before the time limit (what --signal=B:USR1@s sends), given by
+# hand to the running MD task: checkpoint, requeue, and run on.
+warned=""
+restarts() { cat "$tmp"/fault/logs/md-*_4.out 2> /dev/null | grep -c "restarting from"; }
+n0=$(restarts)
+for _ in $(seq 1 2400); do
+  # Once ufp-md runs (a warning during process start-up would kill it
+  # before it can install its handler; SLURM warns minutes ahead).
+  if [ "$(restarts)" -gt "$n0" ] && pgrep -f "md_output $amorph" > /dev/null; then
+    warned=$(squeue -h -t RUNNING -o %i --name=ufp-fault-md | head -1)
+    [ -n "$warned" ] && scancel --batch --signal=USR1 "$warned" && break
+  fi
+  sleep 0.05
+done
+# slurmctld holds a requeued job for a few minutes (its BeginTime); let it start now.
+for _ in $(seq 1 300); do grep -qs "requeueing" "$tmp"/fault/logs/md-*_4.out && break; sleep 0.2; done
+sleep 2
+[ -n "$warned" ] && scontrol update JobId="$warned" StartTime=now 2> /dev/null
 wait_drained fault 600 || fail=1
+grep -qs "requeueing" "$tmp"/fault/logs/md-*_4.out && grep -qs "restarting from" "$tmp"/fault/logs/md-*_4.out \
+  && echo "ok: the time-limit warning to MD task $warned made it checkpoint, requeue itself and continue" \
+  || { echo "FAIL: no requeue after the time-limit warning to $warned"; tail -n 20 "$tmp"/fault/logs/md-*_4.out; fail=1; }
 if all_complete fault; then echo "ok: the faulted study completed after two resumes"
 else echo "FAIL: faulted study incomplete"; cat "$tmp/fault.status"; fail=1; fi
 
