@@ -19,6 +19,7 @@
 # Testing hook: UFP_STUDY_FAIL_ONCE="efg:I" (in the environment at submit
 # time) makes efg-predict of task I stop after its first blocks, once (a
 # marker in STUDY_OUTPUT/faults remembers it).
+# shellcheck disable=SC2154  # the settings come from study.env
 set -uo pipefail
 stage=${1:?usage: stage.sh md|efg|acf STUDY_OUTPUT}
 out=${2:?usage: stage.sh md|efg|acf STUDY_OUTPUT}

@@ -104,6 +104,7 @@ cmp -s "$tmp/fault_resubmitted_tasks.txt" "$tmp/want_tasks.txt" \
 # Cancel the chain while the MD task runs again, then resume.
 for _ in $(seq 1 600); do pgrep -f "md_output $amorph" > /dev/null && break; sleep 0.2; done
 sleep 1
+# shellcheck disable=SC2046  # one argument per job id
 scancel $(queue_of fault) 2> /dev/null
 wait_drained fault 120 || fail=1
 echo "ok: chain cancelled ($("$build/analysis/ufp-check" -check_kind md -check_file "$amorph" -check_steps 1000 2> /dev/null))"
