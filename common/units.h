@@ -43,6 +43,8 @@
 #define UFP_HARTREE_PER_BOHR_EV_PER_A (UFP_HARTREE_EV / UFP_BOHR_ANGSTROM)
 #define UFP_EV_KJ_PER_MOL (UFP_ELEMENTARY_CHARGE_C * UFP_AVOGADRO_PER_MOL * 1.0e-3) /* 96.485332... */
 #define UFP_MILLIBARN_M2 1.0e-31                  /* 1 mb = 1e-3 barn = 1e-31 m^2 */
+/* 1 eV/Å^3 in GPa: e * 1e30 / 1e9 = 160.21766208... */
+#define UFP_EV_PER_A3_GPA (UFP_ELEMENTARY_CHARGE_C * 1.0e21)
 
 /* Electric field gradient: 1 atomic unit Eh/(e a0^2) = 9.7173624292e21 V/m^2
  * (CODATA 2018).  CP2K prints EFGs in 1e21 V/m^2. */

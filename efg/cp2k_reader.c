@@ -19,6 +19,20 @@
  *   # Atom   Kind   Element          X              Y              Z
  *        1      1      Li         -0.00438931     0.00255407     0.00999980
  *   SUM OF ATOMIC FORCES ...
+ *   STRESS| Analytical stress tensor [GPa]          (with STRESS_TENSOR ANALYTICAL
+ *   STRESS|                        x      y      z   and &PRINT&STRESS_TENSOR)
+ *   STRESS|      x       -7.67368450616E-01   5.91020945567E-01  -6.62506773307E-01
+ *   STRESS|      y  ...
+ *   STRESS|      z  ...
+ *
+ * Stress sign: CP2K prints the pressure-like tensor, -(1/V) dE/d(strain),
+ * positive under compression (its 1/3 trace is CP2K's pressure).  Checked
+ * on a 16-atom LPS cell (tests/data/cp2k): straining c by +-0.3 % changes
+ * the energy by (1/V) dE/d(eps_zz) = -7.4407 GPa, and CP2K prints
+ * sigma_zz = +7.4418 GPa.  The info value "stress" is written in the
+ * extxyz (ASE) convention, +(1/V) dE/d(strain) in eV/Å^3, i.e. minus the
+ * printed tensor over UFP_EV_PER_A3_GPA; train-ufp turns it into the virial
+ * -stress * V.
  *
  * Which lines are the total EFG.  The total tensor of atom n is the line
  * "n El EFG Tensor v v v" (exactly seven fields) and the two lines of three
@@ -73,6 +87,8 @@ typedef struct {
   int nforces, forces_capacity;
   double (*force)[3]; /* Hartree/bohr */
   char (*force_element)[UFP_LABEL_MAX];
+  long stress_line;
+  double stress[3][3]; /* GPa as printed (pressure-like) */
   UfpStructure *s;
 } Cp2kOutput;
 
@@ -238,6 +254,33 @@ static UfpErrorCode read_forces(Cp2kOutput *out)
   return UFP_SUCCESS;
 }
 
+static UfpErrorCode read_stress(Cp2kOutput *out)
+{
+  EfgTextReader *rd = &out->rd;
+  int at_eof = 0;
+  if (out->stress_line)
+    return EfgTextFail(rd,
+                       "a second stress tensor (the first is on line %ld): expected the output of one "
+                       "single-point run",
+                       out->stress_line);
+  if (!strstr(rd->text, "[GPa]"))
+    return EfgTextFail(rd, "expected the stress tensor in [GPa], found \"%.80s\"", EfgTextTrimmed(rd));
+  out->stress_line = rd->line;
+  UfpCall(EfgTextNext(rd, &at_eof)); /* STRESS| x y z */
+  if (at_eof || rd->ntokens != 4 || strcmp(rd->token[1], "x") || strcmp(rd->token[3], "z"))
+    return EfgTextFail(rd, "expected the column header \"STRESS| x y z\" after the stress tensor title");
+  const char *axis[3] = {"x", "y", "z"};
+  for (int a = 0; a < 3; a++) {
+    UfpCall(EfgTextNext(rd, &at_eof));
+    if (at_eof || rd->ntokens != 5 || strcmp(rd->token[0], "STRESS|") || strcmp(rd->token[1], axis[a]))
+      return EfgTextFail(rd, "expected row %s of the stress tensor (\"STRESS| %s s s s\")", axis[a], axis[a]);
+    for (int b = 0; b < 3; b++)
+      if (!EfgTextParseReal(rd->token[2 + b], &out->stress[a][b]))
+        return EfgTextFail(rd, "expected three numbers in row %s of the stress tensor", axis[a]);
+  }
+  return UFP_SUCCESS;
+}
+
 /* One pass over the output. */
 static UfpErrorCode read_output(Cp2kOutput *out)
 {
@@ -276,6 +319,8 @@ static UfpErrorCode read_output(Cp2kOutput *out)
       UfpCall(read_energy(out));
     } else if (starts_with(line, "ATOMIC FORCES in")) {
       UfpCall(read_forces(out));
+    } else if (starts_with(line, "STRESS|") && strstr(line, "stress tensor [") && !strstr(line, "Eigenvectors")) {
+      UfpCall(read_stress(out));
     }
   }
   return UFP_SUCCESS;
@@ -371,6 +416,12 @@ static UfpErrorCode build_structure(Cp2kOutput *out, const char *output_path, co
   if (out->energy_line) {
     double energy = out->energy * UFP_HARTREE_EV;
     UfpCall(UfpStructureSetInfoReal(s, "energy", 1, &energy));
+  }
+  if (out->stress_line) {
+    double stress[9];
+    for (int a = 0; a < 3; a++)
+      for (int b = 0; b < 3; b++) stress[3 * a + b] = -out->stress[a][b] / UFP_EV_PER_A3_GPA;
+    UfpCall(UfpStructureSetInfoReal(s, "stress", 9, stress));
   }
   EfgTextStem(output_path, stem, sizeof stem);
   UfpCall(UfpStructureSetInfoString(s, "source", stem));

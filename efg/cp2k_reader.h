@@ -10,6 +10,9 @@
  *       (times UFP_HARTREE_EV), when printed
  *   ATOMIC FORCES in [a.u.]   per-atom column forces:R:3 in eV/Å (times
  *       UFP_HARTREE_PER_BOHR_EV_PER_A), when printed
+ *   STRESS| Analytical stress tensor [GPa]   info "stress" (9 values,
+ *       row-major) in eV/Å^3 with the extxyz/ASE sign, +(1/V) dE/d(strain):
+ *       minus the printed (pressure-like) tensor, when printed
  *   species   the element symbols of the EFG lines
  * and the info values efg_units="atomic" and source (the output's file
  * name without directory and extension).

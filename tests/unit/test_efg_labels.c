@@ -1,5 +1,6 @@
 /* test_efg_labels.c -- EFG label readers: CP2K outputs against the parsed
- * reference extxyz of ../shared, CASTEP magres files (current, old and
+ * reference extxyz of ../shared, the CP2K stress against a finite
+ * difference of the energy, CASTEP magres files (current, old and
  * fused-label layouts), CP2K inputs, format detection and unit conversion,
  * and one check per kind of malformed input. */
 #include <math.h>
@@ -815,12 +816,47 @@ static void test_label_files_agree(void **state)
   assert_ufp_ok(UfpStructureArrayDestroy(n, &frames));
 }
 
+/* The analytical GAPW stress of a 16-atom LPS cell (tests/data/cp2k_stress,
+ * CP2K 2023.1, computed for this project) against the finite difference of
+ * the energy: c strained by +-0.3 % (positions scaled with it),
+ * (1/V) dE/d(eps_zz) = (E+ - E-) / (2 eps V).  The info value "stress" has
+ * the extxyz sign, +(1/V) dE/d(strain), minus CP2K's printed tensor. */
+static void test_cp2k_stress(void **state)
+{
+  (void)state;
+  UfpStructure *s = NULL, *p = NULL, *m = NULL;
+  assert_ufp_ok(EfgCp2kRead(ufp_test_source("tests/data/cp2k_stress/train_000.out"), NULL, &s));
+  assert_ufp_ok(EfgCp2kRead(ufp_test_source("tests/data/cp2k_stress/strain_p.out"), NULL, &p));
+  assert_ufp_ok(EfgCp2kRead(ufp_test_source("tests/data/cp2k_stress/strain_m.out"), NULL, &m));
+  UfpInfoValue *st = UfpStructureFindInfo(s, "stress");
+  assert_non_null(st);
+  assert_int_equal(st->n, 9);
+  assert_null(UfpStructureFindInfo(p, "stress")); /* those runs did not ask for it */
+  /* As printed: sigma_zz = 7.44184292243 GPa, sigma_xy = 0.591020945567 GPa. */
+  assert_close(st->real[8], -7.44184292243 / UFP_EV_PER_A3_GPA, 1e-15);
+  assert_close(st->real[1], -0.591020945567 / UFP_EV_PER_A3_GPA, 1e-15);
+  for (int a = 0; a < 3; a++)
+    for (int b = 0; b < 3; b++) assert_close(st->real[3 * a + b], st->real[3 * b + a], 1e-15);
+  const double volume = s->lattice[0][0] * s->lattice[1][1] * s->lattice[2][2];
+  assert_close(p->lattice[2][2] / s->lattice[2][2], 1.003, 1e-9);
+  const double ep = UfpStructureFindInfo(p, "energy")->real[0], em = UfpStructureFindInfo(m, "energy")->real[0];
+  const double fd = (ep - em) / (2 * 0.003 * volume);
+  print_message("stress zz: analytical %.6f GPa, finite difference %.6f GPa\n", st->real[8] * UFP_EV_PER_A3_GPA,
+                fd * UFP_EV_PER_A3_GPA);
+  assert_true(fd < 0);
+  assert_close(st->real[8], fd, 0.005 / UFP_EV_PER_A3_GPA); /* 5 MPa: O(eps^2) and SCF noise */
+  UfpStructureDestroy(&s);
+  UfpStructureDestroy(&p);
+  UfpStructureDestroy(&m);
+}
+
 int main(int argc, char **argv)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_cp2k_synthetic),
       cmocka_unit_test(test_cp2k_bad_output),
       cmocka_unit_test(test_cp2k_input),
+      cmocka_unit_test(test_cp2k_stress),
       cmocka_unit_test(test_magres_old_layout),
       cmocka_unit_test(test_magres_fused_labels),
       cmocka_unit_test(test_magres_bad_input),
