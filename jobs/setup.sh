@@ -21,7 +21,7 @@ packages=(
   libscalapack-openmpi-dev liblapacke-dev libopenblas-dev
   libcmocka-dev libfftw3-dev
   gnuplot-nox time
-  slurm-wlm
+  slurm-wlm cp2k
   python3 python3-numpy python3-h5py python3-mdanalysis
 )
 
