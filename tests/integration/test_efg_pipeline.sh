@@ -94,6 +94,22 @@ for f in acf hist orientation msd acf_sites; do
 done
 ls "$tmp"/acf1*.partial > /dev/null 2>&1 && { echo "FAIL: partial acf-fit outputs left"; fail=1; }
 ufp_check 0 complete -check_kind acf -check_file "$tmp/acf1.h5"
+
+# train-select: the frames of the trajectory least like the bundled labels,
+# the same picks on 1 and 3 ranks; the picked cells keep the trajectory's
+# species and positions.
+for np in 1 3; do
+  $mpi $np "$build/efg/train-select" -select_trajectory "$tmp/traj.h5md" -select_every 2 -select_train "$data" \
+    -select_count 3 -select_output "$tmp/picked$np.extxyz" > "$tmp/select$np.txt" 2>&1
+  check "train-select on $np rank(s)" 0 $?
+done
+expect_text "$tmp/select1.txt" "8 candidate frames from 1 trajectories, 31 training structures, 3 species"
+cmp -s "$tmp/picked1.extxyz" "$tmp/picked3.extxyz" && echo "ok: the same picks on 1 and 3 ranks" \
+  || { echo "FAIL: train-select picks differ between 1 and 3 ranks"; fail=1; }
+[ "$(grep -c "select_distance=" "$tmp/picked1.extxyz")" = 3 ] && [ "$(head -n 1 "$tmp/picked1.extxyz")" = 384 ] \
+  && echo "ok: three picked 384-atom cells" || { echo "FAIL: picked frames"; head -n 2 "$tmp/picked1.extxyz"; fail=1; }
+$mpi 1 "$build/efg/train-select" -select_trajectory "$tmp/traj.h5md" -select_output "$tmp/picked1.extxyz" \
+  > "$tmp/select_again.txt" 2>&1; check "train-select refuses to overwrite" 74 $?
 ufp_check 65 "invalid: $tmp/p1.h5: written by efg-predict, not acf-fit" -check_kind acf -check_file "$tmp/p1.h5"
 
 "$py" - "$tmp" <<'EOF' || fail=1
