@@ -43,7 +43,8 @@ UfpErrorCode EfgDatasetLoad(MPI_Comm comm, const EfgDatasetSpec *spec, EfgDatase
   UfpCheck(spec->nfiles >= 1, UFP_ERR_USAGE, "no EFG label files given");
   UfpCheck(spec->test_fraction >= 0 && spec->test_fraction < 1, UFP_ERR_USAGE,
            "test fraction %g outside [0, 1)", spec->test_fraction);
-  UfpCheck(spec->kfold >= 2, UFP_ERR_USAGE, "k-fold cross-validation needs k >= 2 (got %d)", spec->kfold);
+  UfpCheck(spec->kfold >= 2 || spec->kfold == 0, UFP_ERR_USAGE, "k-fold cross-validation needs k >= 2 (got %d)",
+           spec->kfold);
   EfgDataset *d;
   UfpCall(UfpCalloc(1, &d));
   *out = d;
@@ -81,9 +82,11 @@ UfpErrorCode EfgDatasetLoad(MPI_Comm comm, const EfgDatasetSpec *spec, EfgDatase
   for (int q = 0; q < d->nframes; q++)
     if (d->frames[q]->natoms > largest) largest = d->frames[q]->natoms;
   for (int q = 0; q < d->nframes; q++) {
-    d->test[q] = spec->split_by_size ? d->frames[q]->natoms == largest
-                                     : counter_uniform(spec->seed, 0, d->file[q], d->index[q]) < spec->test_fraction;
-    d->fold[q] = d->test[q] ? -1 : (int)(counter_uniform(spec->seed, 1, d->file[q], d->index[q]) * spec->kfold);
+    d->test[q] = spec->ntest_files > 0 ? d->file[q] >= spec->nfiles - spec->ntest_files
+                 : spec->split_by_size ? d->frames[q]->natoms == largest
+                                       : counter_uniform(spec->seed, 0, d->file[q], d->index[q]) < spec->test_fraction;
+    d->fold[q] = d->test[q] || spec->kfold == 0 ? -1
+                                                : (int)(counter_uniform(spec->seed, 1, d->file[q], d->index[q]) * spec->kfold);
     ntrain += !d->test[q];
   }
   UfpCheck(ntrain >= spec->kfold, UFP_ERR_INPUT, "%d training frames are too few for %d-fold cross-validation",

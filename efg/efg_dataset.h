@@ -48,8 +48,10 @@ typedef struct {
   const char *centre;      /* "Li" */
   double test_fraction;
   uint64_t seed;
-  int kfold;               /* >= 2 */
+  int kfold;               /* >= 2, or 0: no folds (evaluation only) */
   int split_by_size;       /* test set: the frames with the most atoms */
+  int ntest_files;         /* > 0: the last ntest_files paths are the test set (a fixed, external one;
+                              test_fraction and split_by_size are then not used) */
 } EfgDatasetSpec;
 
 /* Read, de-duplicate and split (every rank reads the files). */

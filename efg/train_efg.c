@@ -50,7 +50,7 @@ static const char help[] =
 enum { MAX_GRID = 16 };
 
 typedef struct {
-  char data[8192], centre[16], isotope[32], species[256], output[UFP_PATH_MAX];
+  char data[8192], test_data[8192], evaluate[UFP_PATH_MAX], centre[16], isotope[32], species[256], output[UFP_PATH_MAX];
   int format, overwrite, split_by_size;
   double test_fraction;
   long seed, kfold, nmax, lmax, sparse;
@@ -89,6 +89,9 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
                            "EfgSetIsotope", s->isotope, sizeof s->isotope, NULL));
   UfpCall(UfpOptionsReal(o, "-efg_test_fraction", "fraction of frames withheld as the test set", "",
                          "EfgSetTestFraction", &s->test_fraction));
+  UfpCall(UfpOptionsString(o, "-efg_test_data", "label files that are the test set (never trained on; replaces "
+                                                "the random test split), comma-separated",
+                           "EfgSetTestData", s->test_data, sizeof s->test_data, NULL));
   UfpCall(UfpOptionsBool(o, "-efg_test_largest", "test on the frames with the most atoms instead of a random "
                                                 "fraction (size extensivity)",
                          "EfgSetTestLargest", &s->split_by_size));
@@ -123,6 +126,9 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
                          "SagprSetJitter", &s->jitter));
   UfpCall(UfpOptionsString(o, "-efg_output", "output prefix", "EfgSetOutput", s->output, sizeof s->output, NULL));
   UfpCall(UfpOptionsBool(o, "-efg_overwrite", "replace existing outputs", "EfgSetOverwrite", &s->overwrite));
+  UfpCall(UfpOptionsString(o, "-efg_evaluate", "only report the errors of this model (train-efg file) on the test "
+                                              "set, e.g. before retraining",
+                           "EfgSetEvaluate", s->evaluate, sizeof s->evaluate, NULL));
   UfpCall(UfpOptionsEnd(&o));
   if (UfpHelpRequested()) return UFP_SUCCESS;
   UfpCheck(s->data[0], UFP_ERR_USAGE, "-efg_data is required (EFG label files)");
@@ -303,28 +309,74 @@ static UfpErrorCode write_text(const char *partial, void *ctx)
   return UFP_SUCCESS;
 }
 
+/* The errors of an existing model on the test frames (-efg_evaluate). */
+static UfpErrorCode evaluate_model(MPI_Comm comm, const Settings *set, const EfgDataset *d, const UfpIsotope *iso)
+{
+  EfgModel model = NULL;
+  UfpCall(EfgModelRead(comm, set->evaluate, &model));
+  int n = 0;
+  for (int e = 0; e < d->nenv; e++) n += d->test[d->env_frame[e]];
+  UfpCheck(n > 0, UFP_ERR_INPUT, "no test environments to evaluate %s on (give -efg_test_data)", set->evaluate);
+  double(*ref)[3][3], (*pred)[3][3];
+  int *centres;
+  UfpCall(UfpCalloc(n, &ref));
+  UfpCall(UfpCalloc(n, &pred));
+  UfpCall(UfpCalloc(d->nenv, &centres));
+  int k = 0;
+  for (int q = 0; q < d->nframes; q++) {
+    if (!d->test[q]) continue;
+    const UfpStructure *s = d->frames[q];
+    int nc = 0, first = k;
+    for (int e = 0; e < d->nenv; e++)
+      if (d->env_frame[e] == q) {
+        centres[nc++] = d->env_atom[e];
+        memcpy(ref[k++], d->v[e], sizeof ref[0]);
+      }
+    UfpCell cell;
+    UfpCall(UfpCellSetup(&cell, s->lattice, s->pbc));
+    UfpCall(EfgModelPredict(model, &cell, s->natoms, (const double(*)[3])s->x, (const char(*)[UFP_LABEL_MAX])s->species,
+                            nc, centres, pred + first));
+  }
+  EfgMetrics m;
+  UfpCall(EfgMetricsCompute(iso, n, (const double(*)[3][3])ref, (const double(*)[3][3])pred, &m));
+  if (UfpCommRank(comm) == 0) {
+    printf("train-efg errors of %s (field along lab z; %s):\n", set->evaluate, iso->symbol);
+    EfgMetricsPrint(stdout, "test", &m);
+  }
+  EfgMetricsFree(&m);
+  EfgModelDestroy(&model);
+  UfpFree(&ref);
+  UfpFree(&pred);
+  UfpFree(&centres);
+  return UFP_SUCCESS;
+}
+
 static UfpErrorCode run(MPI_Comm comm)
 {
   double t0 = MPI_Wtime();
   Settings set;
   UfpCall(read_settings(comm, &set));
   if (UfpHelpRequested()) return UFP_SUCCESS;
-  char datacopy[8192], *paths[512];
+  char datacopy[8192], testcopy[8192], *paths[512];
   snprintf(datacopy, sizeof datacopy, "%s", set.data);
+  snprintf(testcopy, sizeof testcopy, "%s", set.test_data);
   int nfiles = split_list(datacopy, paths, 512);
+  const int ntest_files = set.test_data[0] ? split_list(testcopy, paths + nfiles, 512 - nfiles) : 0;
+  nfiles += ntest_files;
   const UfpIsotope *iso = NULL;
   UfpCall(set.isotope[0] ? UfpIsotopeResolve(set.isotope, &iso) : UfpIsotopeDefault(set.centre, &iso));
   char path_model[UFP_PATH_MAX + 16], path_report[UFP_PATH_MAX + 16];
   snprintf(path_model, sizeof path_model, "%s.h5", set.output);
   snprintf(path_report, sizeof path_report, "%s_report.h5", set.output);
-  UfpCheck(set.overwrite || !UfpFileExists(comm, path_model), UFP_ERR_IO,
+  UfpCheck(set.evaluate[0] || set.overwrite || !UfpFileExists(comm, path_model), UFP_ERR_IO,
            "%s exists (use -efg_overwrite to replace it)", path_model);
-  UfpCheck(set.overwrite || !UfpFileExists(comm, path_report), UFP_ERR_IO,
+  UfpCheck(set.evaluate[0] || set.overwrite || !UfpFileExists(comm, path_report), UFP_ERR_IO,
            "%s exists (use -efg_overwrite to replace it)", path_report);
 
   EfgDatasetSpec spec = {.nfiles = nfiles, .paths = (const char *const *)paths, .format = set.format,
                          .centre = set.centre, .test_fraction = set.test_fraction, .seed = (uint64_t)set.seed,
-                         .kfold = (int)set.kfold, .split_by_size = set.split_by_size};
+                         .kfold = set.evaluate[0] ? 0 : (int)set.kfold, .split_by_size = set.split_by_size,
+                         .ntest_files = ntest_files};
   EfgDataset *d = NULL;
   UfpCall(EfgDatasetLoad(comm, &spec, &d));
   int ntest = 0, nte = 0;
@@ -334,6 +386,12 @@ static UfpErrorCode run(MPI_Comm comm)
                 "frames (%d %s); isotope %s\n",
           d->nframes, nfiles, d->nduplicates, d->nframes - ntest, d->nenv - nte, set.centre, ntest, nte, set.centre,
           iso->symbol);
+
+  if (set.evaluate[0]) {
+    UfpCall(evaluate_model(comm, &set, d, iso));
+    EfgDatasetDestroy(&d);
+    return UFP_SUCCESS;
+  }
 
   /* Cross-validation. */
   const int ncv = set.nrcut * set.nzeta * set.nsigma2;

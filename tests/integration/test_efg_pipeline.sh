@@ -39,6 +39,18 @@ expect_text "$tmp/train.txt" "test "
   { echo "FAIL: train-efg outputs missing"; fail=1; }
 expect_text "$tmp/model_report.txt" "<- chosen"
 # NMR table from the model's predictions for the labelled structures: one row per Li.
+# -efg_evaluate: the errors of the model on a fixed test file (the 32-atom
+# cells), without training; on 1 and 2 ranks the same line.
+awk 'rem == 0 {n = $1; take = n == 16; rem = n + 2} {if (take) print; rem--}' "$data" > "$tmp/cells16.extxyz"
+awk 'rem == 0 {n = $1; take = n == 32; rem = n + 2} {if (take) print; rem--}' "$data" > "$tmp/cells32.extxyz"
+for np in 1 2; do
+  $mpi $np "$train" -efg_data "$tmp/cells16.extxyz" -efg_test_data "$tmp/cells32.extxyz" -efg_evaluate "$tmp/model.h5" \
+    > "$tmp/evaluate$np.txt" 2>&1; check "train-efg -efg_evaluate on $np rank(s)" 0 $?
+done
+expect_text "$tmp/evaluate1.txt" "3 training frames (18 Li), 10 test frames (120 Li)"
+[ "$(grep "^test" "$tmp/evaluate1.txt")" = "$(grep "^test" "$tmp/evaluate2.txt")" ] && grep -q "^test .*omega_Q MAE" "$tmp/evaluate1.txt" \
+  && echo "ok: evaluation of the model on the external test set: $(grep -o "omega_Q MAE *[0-9.]* kHz" "$tmp/evaluate1.txt")" \
+  || { echo "FAIL: -efg_evaluate output"; cat "$tmp/evaluate1.txt"; fail=1; }
 $mpi 1 "$build/efg/efg-nmr" -efg_input "$data" -efg_model "$tmp/model.h5" -nmr_output "$tmp/model_nmr.csv" \
   > "$tmp/nmr.txt" 2>&1; check "efg-nmr with a model" 0 $?
 [ "$(($(wc -l < "$tmp/model_nmr.csv") - 1))" = 246 ] && echo "ok: 246 Li rows" || { echo "FAIL: model table rows"; fail=1; }
