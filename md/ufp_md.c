@@ -315,8 +315,28 @@ static UfpErrorCode single_point(MPI_Comm comm, const Settings *set, const Uf3Po
 {
   char partial[UFP_PATH_MAX];
   UfpCall(UfpOutputBegin(comm, set->single_output, set->overwrite, partial));
+  /* Errors against labels the input carries (rank 0): force components,
+   * per-atom energies, stress. */
+  double f2 = 0.0, fabs_sum = 0.0, stress2 = 0.0;
+  long nf = 0, ns = 0;
+  double *de = NULL;
+  int ne = 0;
+  UfpCall(UfpCalloc(nframes + 1, &de));
   for (int f = 0; f < nframes; f++) {
     UfpStructure *s = frames[f];
+    double *ref_f = NULL, ref_e = NAN, ref_s[9];
+    int have_s = 0;
+    if (UfpCommRank(comm) == 0) {
+      UfpAtomColumn *rc = UfpStructureFindColumn(s, "forces");
+      if (rc && rc->type == 'R' && rc->ncols == 3) {
+        UfpCall(UfpCalloc((size_t)s->natoms * 3, &ref_f));
+        memcpy(ref_f, rc->real, sizeof *ref_f * 3 * (size_t)s->natoms);
+      }
+      UfpInfoValue *ri = UfpStructureFindInfo(s, "energy");
+      if (ri && ri->type == 'R' && ri->n == 1) ref_e = ri->real[0];
+      ri = UfpStructureFindInfo(s, "stress");
+      if (ri && ri->type == 'R' && ri->n == 9) memcpy(ref_s, ri->real, sizeof ref_s), have_s = 1;
+    }
     int *type = NULL;
     MdSystem *sys = NULL;
     UfpCall(UfpCalloc(s->natoms, &type));
@@ -347,6 +367,20 @@ static UfpErrorCode single_point(MPI_Comm comm, const Settings *set, const Uf3Po
       UfpCall(UfpStructureSetInfoReal(s, "virial", 9, virial));
       UfpCall(UfpStructureSetInfoReal(s, "stress", 9, stress));
     }
+    if (UfpCommRank(comm) == 0) {
+      for (int k = 0; ref_f && k < 3 * s->natoms; k++) {
+        f2 += (forces[k] - ref_f[k]) * (forces[k] - ref_f[k]);
+        fabs_sum += fabs(forces[k] - ref_f[k]);
+        nf++;
+      }
+      if (isfinite(ref_e)) de[ne++] = (sys->energy - ref_e) / s->natoms;
+      for (int k = 0; have_s && k < 9; k++) {
+        const double d = (-sys->virial[k / 3][k % 3] / sys->domain->cell.volume - ref_s[k]) * UFP_EV_PER_A3_GPA;
+        stress2 += d * d;
+        ns++;
+      }
+    }
+    UfpFree(&ref_f);
     UfpFree(&forces);
     UfpFree(&energies);
     UfpInfo(comm, "frame %d: %d atoms, E = %.10g eV (%.6g eV/atom)\n", f, s->natoms, sys->energy,
@@ -354,6 +388,19 @@ static UfpErrorCode single_point(MPI_Comm comm, const Settings *set, const Uf3Po
     UfpCall(MdSystemDestroy(&sys));
     UfpFree(&type);
   }
+  if (UfpCommRank(comm) == 0 && (nf > 0 || ne > 0 || ns > 0)) {
+    double mean = 0.0, var = 0.0;
+    for (int k = 0; k < ne; k++) mean += de[k] / ne;
+    for (int k = 0; k < ne; k++) var += (de[k] - mean) * (de[k] - mean) / ne;
+    printf("ufp-md: against the labels in %s:", set->structure);
+    if (nf > 0) printf(" force RMSE %.1f meV/Å (MAE %.1f, %ld components);", 1e3 * sqrt(f2 / nf), 1e3 * fabs_sum / nf, nf);
+    if (ne > 0)
+      printf(" energy RMSE %.2f meV/atom after a constant shift of %.1f meV/atom (%d frames);", 1e3 * sqrt(var),
+             1e3 * mean, ne);
+    if (ns > 0) printf(" stress RMSE %.3f GPa", sqrt(stress2 / ns));
+    printf("\n");
+  }
+  UfpFree(&de);
   /* Rank 0 writes the partial file; UfpExtxyzWriteAll does begin/commit itself. */
   UfpCall(UfpExtxyzWriteAll(comm, set->single_output, set->overwrite, nframes, frames));
   UfpInfo(comm, "ufp-md: wrote %s\n", set->single_output);

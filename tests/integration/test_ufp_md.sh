@@ -48,9 +48,17 @@ ls "$tmp"/o?.xyz* > /dev/null 2>&1 && { echo "FAIL: output written after an erro
 # --- single point: identical on 1 and 3 ranks (to round-off)
 for np in 1 3; do
   $mpi $np "$exe" -md_structure "$src/efg/data/lps_cp2k_efg_train.extxyz" -md_potential "$pot" -md_steps 0 \
-    -md_single_output "$tmp/sp$np.extxyz" > /dev/null 2>&1
+    -md_single_output "$tmp/sp$np.extxyz" > "$tmp/sp$np.txt" 2>&1
   check "single point on $np rank(s)" 0 $?
 done
+# Errors against the labels of the input: the CP2K labels (another DFT
+# code, so a constant energy shift), and the potential's own single-point
+# output, which it must reproduce exactly.
+expect_text "$tmp/sp1.txt" "against the labels in .*force RMSE .* meV/Å (MAE .*, 1968 components); energy RMSE .* meV/atom after a constant shift of .* (31 frames)"
+$mpi 2 "$exe" -md_structure "$tmp/sp1.extxyz" -md_potential "$pot" -md_steps 0 -md_single_output "$tmp/sp_again.extxyz" \
+  > "$tmp/sp_again.txt" 2>&1
+check "single point on its own output" 0 $?
+expect_text "$tmp/sp_again.txt" "force RMSE 0.0 meV/Å (MAE 0.0, 1968 components); energy RMSE 0.00 meV/atom after a constant shift of -*0.0 meV/atom (31 frames); stress RMSE 0.000 GPa"
 if [ -x "${UFP_PYTHON:-}" ] && "$UFP_PYTHON" -c "import numpy" 2>/dev/null; then
   "$UFP_PYTHON" - "$tmp/sp1.extxyz" "$tmp/sp3.extxyz" <<'PY' || fail=1
 import re, sys
