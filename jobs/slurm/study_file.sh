@@ -15,7 +15,7 @@ parse() {
     $0 == "[" main "]" { section = main; next }
     /^\[system [A-Za-z0-9_-]+\]$/ { section = $2; sub(/\]$/, "", section); next }
     /^\[/ { printf "%s:%d: expected [%s] or [system NAME] (NAME of letters, digits, _ and -), got %s\n", file, NR, main, $0 > "/dev/stderr"; bad = 1; exit }
-    /^[A-Za-z_]+[ \t]*=/ {
+    /^[A-Za-z_][A-Za-z0-9_]*[ \t]*=/ {
       if (section == "") { printf "%s:%d: key outside a section\n", file, NR > "/dev/stderr"; bad = 1; exit }
       key = $0; sub(/[ \t]*=.*/, "", key); value = $0; sub(/^[^=]*=[ \t]*/, "", value)
       printf "%s\t%s\t%s\n", section, key, value; next
