@@ -481,6 +481,9 @@ static UfpErrorCode checkpoint(MdSystem *sys, const Settings *set, double time, 
   MdCheckpointHeader h = {0};
   double work = sys->thermostat_work;
   UfpCall(UfpAllreduceSumDouble(sys->comm, &work, 1));
+  /* Held on rank 0 from here on, as a restart from this checkpoint holds it,
+   * so that the conserved energy of a restarted run stays bit for bit. */
+  sys->thermostat_work = UfpCommRank(sys->comm) == 0 ? work : 0.0;
   h.step = sys->step;
   h.natoms = sys->domain->natoms;
   h.time = time;

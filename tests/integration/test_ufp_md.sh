@@ -179,6 +179,8 @@ with h5py.File(ref) as a, h5py.File(kill) as b:
     assert np.array_equal(xa, xb), np.abs(xa - xb).max()
     ia = a["particles/trajectory/image/value"][:]; ib = b["particles/trajectory/image/value"][:]
     assert np.array_equal(ia, ib)
+    ca = a["observables/conserved_energy/value"][:]; cb = b["observables/conserved_energy/value"][:]
+    assert np.array_equal(ca, cb), np.abs(ca - cb).max()
     t = a["observables/temperature/value"][:]
     assert a["observables/temperature/value"].attrs["unit"] == "K"
     assert list(a["observables/temperature/step"][:]) == list(range(0, steps + 1, 50))
