@@ -4,6 +4,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "ewald_efg.h"
+
 UfpErrorCode FrameFingerprint(LambdaSoap soap, int nspecies, const char (*species_list)[16], const UfpCell *cell,
                               int natoms, const double (*x)[3], const char (*species)[UFP_LABEL_MAX], double *out)
 {
@@ -91,4 +93,109 @@ UfpErrorCode FrameSelectFarthest(int n, int f, const double *cand, int nref, con
   UfpFree(&d2);
   UfpFree(&mean);
   return ierr;
+}
+
+static int is_ion(const char *symbol)
+{
+  static const char *const ions[] = {"Li", "Na", "K", "Rb", "Cs"};
+  for (size_t k = 0; k < sizeof ions / sizeof ions[0]; k++)
+    if (!strcmp(symbol, ions[k])) return 1;
+  return 0;
+}
+
+static double norm3(const double d[3]) { return sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]); }
+
+UfpErrorCode FrameCarveCluster(const UfpStructure *s, int centre, double radius, double bond_cutoff, double vacuum,
+                               UfpStructure **cluster)
+{
+  *cluster = NULL;
+  UfpCell cell;
+  int pbc[3] = {1, 1, 1};
+  UfpCall(UfpCellSetup(&cell, s->lattice, pbc));
+  const double narrowest = fmin(cell.width[0], fmin(cell.width[1], cell.width[2]));
+  UfpCheck(centre >= 0 && centre < s->natoms, UFP_ERR_INPUT, "cluster centre %d outside the structure", centre);
+  UfpCheck(radius > 0 && radius + bond_cutoff <= 0.5 * narrowest, UFP_ERR_INPUT,
+           "a cluster of radius %.2f Å (+ %.2f Å bonds) needs cells at least %.2f Å wide; this one is %.2f Å: "
+           "label whole cells or use a smaller radius",
+           radius, bond_cutoff, 2 * (radius + bond_cutoff), narrowest);
+  const int n = s->natoms;
+  double(*rel)[3] = NULL, *charge = NULL;
+  int *in = NULL;
+  UfpCall(UfpCalloc(n, &rel));
+  UfpErrorCode ierr = UfpCalloc(n, &in);
+  if (!ierr) ierr = UfpCalloc(n, &charge);
+  for (int i = 0; i < n && !ierr; i++) {
+    UfpCellMinimumImage(&cell, s->x[centre], s->x[i], rel[i]);
+    in[i] = norm3(rel[i]) <= radius;
+    ierr = EwaldEfgFormalCharge(s->species[i], &charge[i]);
+  }
+  /* Close covalent units: positions of added atoms follow their bond. */
+  for (int grown = 1; grown && !ierr;) {
+    grown = 0;
+    for (int i = 0; i < n; i++) {
+      if (!in[i] || is_ion(s->species[i])) continue;
+      for (int j = 0; j < n; j++) {
+        if (in[j] || is_ion(s->species[j])) continue;
+        double d[3];
+        UfpCellMinimumImage(&cell, s->x[i], s->x[j], d);
+        if (norm3(d) < bond_cutoff) {
+          for (int q = 0; q < 3; q++) rel[j][q] = rel[i][q] + d[q];
+          in[j] = 1;
+          grown = 1;
+        }
+      }
+    }
+  }
+  /* Neutral: drop the farthest or add the nearest alkali ions. */
+  double q = 0.0;
+  for (int i = 0; i < n; i++) q += in[i] ? charge[i] : 0.0;
+  while (!ierr && fabs(q) > 1e-9) {
+    int pick = -1;
+    for (int i = 0; i < n; i++) {
+      if (!is_ion(s->species[i]) || i == centre || (q > 0) != (in[i] != 0) || charge[i] <= 0) continue;
+      if (pick < 0 || (q > 0 ? norm3(rel[i]) > norm3(rel[pick]) : norm3(rel[i]) < norm3(rel[pick]))) pick = i;
+    }
+    if (pick < 0 || charge[pick] > fabs(q) + 1e-9) {
+      ierr = UfpError(UFP_ERR_INPUT, "cannot make the cluster around atom %d neutral with alkali ions (charge %+g)",
+                      centre, q);
+      break;
+    }
+    in[pick] = !in[pick];
+    q += in[pick] ? charge[pick] : -charge[pick];
+  }
+  int m = 0;
+  double lo[3] = {INFINITY, INFINITY, INFINITY}, hi[3] = {-INFINITY, -INFINITY, -INFINITY};
+  for (int i = 0; i < n; i++)
+    if (in[i]) {
+      m++;
+      for (int k = 0; k < 3; k++) lo[k] = fmin(lo[k], rel[i][k]), hi[k] = fmax(hi[k], rel[i][k]);
+    }
+  UfpStructure *c = NULL;
+  if (!ierr) ierr = UfpStructureCreate(m, &c);
+  if (!ierr) {
+    double side = 0.0;
+    for (int k = 0; k < 3; k++) side = fmax(side, hi[k] - lo[k]);
+    side += 2.0 * vacuum;
+    memset(c->lattice, 0, sizeof c->lattice);
+    for (int k = 0; k < 3; k++) c->lattice[k][k] = side, c->pbc[k] = 1;
+    c->has_lattice = 1;
+    int a = 0;
+    for (int i = 0; i < n && !ierr; i++) {
+      if (!in[i]) continue;
+      for (int k = 0; k < 3; k++) c->x[a][k] = rel[i][k] - 0.5 * (lo[k] + hi[k]) + 0.5 * side;
+      ierr = UfpStructureSetSpecies(c, a++, s->species[i]);
+    }
+    long index = centre;
+    if (!ierr) ierr = UfpStructureSetInfoInt(c, "cluster_centre", 'I', 1, &index);
+    if (!ierr) ierr = UfpStructureSetInfoReal(c, "cluster_radius", 1, &radius);
+  }
+  UfpFree(&rel);
+  UfpFree(&in);
+  UfpFree(&charge);
+  if (ierr) {
+    UfpStructureDestroy(&c);
+    return ierr;
+  }
+  *cluster = c;
+  return UFP_SUCCESS;
 }

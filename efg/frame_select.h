@@ -34,4 +34,18 @@ UfpErrorCode FrameFingerprint(LambdaSoap soap, int nspecies, const char (*specie
 UfpErrorCode FrameSelectFarthest(int n, int f, const double *cand, int nref, const double *ref, int m,
                                  double min_distance, int *selected, double *distance, int *nselected);
 
+/* A cluster carved from a periodic structure, for labelling a local
+ * environment instead of a whole cell: the atoms within radius of atom
+ * centre (minimum image; radius at most half the cell's narrowest width
+ * minus bond_cutoff), then, repeatedly, every atom bonded (closer than
+ * bond_cutoff) to an included atom when neither is an alkali metal (Li,
+ * Na, K, Rb, Cs: ions, not bonded), so covalent units such as PS4 stay
+ * whole; then the formal charges (ewald_efg.h) are made to add up to zero
+ * by removing the included Li/Na/K farthest from the centre or adding the
+ * nearest ones.  The cluster is centred in a cubic box with at least
+ * vacuum Å of empty space on every side (periodic, as a plane-wave code
+ * wants it).  Info: cluster_centre (atom index in s), cluster_radius. */
+UfpErrorCode FrameCarveCluster(const UfpStructure *s, int centre, double radius, double bond_cutoff, double vacuum,
+                               UfpStructure **cluster);
+
 #endif

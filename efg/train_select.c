@@ -13,7 +13,10 @@
  * the selection is the same on any number of ranks.  The picked whole cells
  * are written as extxyz (species, positions, lattice; info source, frame,
  * step, time_ps and select_distance, the fingerprint distance at the time of
- * the pick), ready for train-label.
+ * the pick), ready for train-label.  With -select_cluster_radius R each
+ * pick is replaced by a cluster carved around its centre-species atom
+ * (Li) whose environment is least like any in the training set
+ * (frame_select.h: whole covalent units, neutral, in a box with vacuum).
  */
 #include <math.h>
 #include <stdio.h>
@@ -43,6 +46,8 @@ typedef struct {
   double min_distance, rcut, sigma;
   long nmax, lmax;
   int overwrite;
+  double cluster_radius, cluster_vacuum, bond_cutoff;
+  char cluster_centre[16];
 } Settings;
 
 static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
@@ -70,6 +75,18 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
   UfpCall(UfpOptionsReal(o, "-select_sigma", "SOAP Gaussian width", "Å", "SelectSetSigma", &s->sigma));
   UfpCall(UfpOptionsInt(o, "-select_nmax", "SOAP radial functions", "", "SelectSetNmax", &s->nmax));
   UfpCall(UfpOptionsInt(o, "-select_lmax", "SOAP angular momenta", "", "SelectSetLmax", &s->lmax));
+  s->cluster_vacuum = 5.0;
+  s->bond_cutoff = 2.4;
+  snprintf(s->cluster_centre, sizeof s->cluster_centre, "Li");
+  UfpCall(UfpOptionsReal(o, "-select_cluster_radius", "carve a cluster of this radius around the most novel "
+                                                      "centre atom of each pick instead of the whole cell (0: cells)",
+                         "Å", "SelectSetClusterRadius", &s->cluster_radius));
+  UfpCall(UfpOptionsString(o, "-select_cluster_centre", "species of the cluster centres", "SelectSetClusterCentre",
+                           s->cluster_centre, sizeof s->cluster_centre, NULL));
+  UfpCall(UfpOptionsReal(o, "-select_cluster_vacuum", "empty space around a cluster in its box", "Å",
+                         "SelectSetClusterVacuum", &s->cluster_vacuum));
+  UfpCall(UfpOptionsReal(o, "-select_bond_cutoff", "atoms closer than this (neither an alkali) are one unit", "Å",
+                         "SelectSetBondCutoff", &s->bond_cutoff));
   UfpCall(UfpOptionsString(o, "-select_output", "picked frames (extxyz)", "SelectSetOutput", s->output,
                            sizeof s->output, NULL));
   UfpCall(UfpOptionsBool(o, "-select_overwrite", "replace an existing output", "SelectSetOverwrite", &s->overwrite));
@@ -97,6 +114,67 @@ static void add_species(int *n, char (*list)[16], const char *label)
   for (int k = 0; k < *n; k++)
     if (!strcmp(list[k], label)) return;
   if (*n < LSOAP_MAX_SPECIES) snprintf(list[(*n)++], 16, "%s", label);
+}
+
+/* lambda = 0 environments of the atoms of one species: *n atoms, their
+ * indices and vectors (both malloc'd). */
+static UfpErrorCode species_envs(LambdaSoap soap, const char *species, const UfpStructure *u, int *n, int **atoms,
+                                 double **env)
+{
+  const int f0 = LambdaSoapSize(soap, 0);
+  int *channel = NULL;
+  *n = 0;
+  *atoms = NULL;
+  *env = NULL;
+  UfpCall(UfpCalloc(u->natoms, &channel));
+  UfpErrorCode ierr = UfpCalloc(u->natoms, atoms);
+  for (int i = 0; i < u->natoms && !ierr; i++) {
+    channel[i] = LambdaSoapChannel(soap, u->species[i]);
+    if (!strcmp(u->species[i], species)) (*atoms)[(*n)++] = i;
+  }
+  UfpCell cell;
+  if (!ierr && *n > 0) ierr = UfpCalloc((size_t)*n * f0, env);
+  if (!ierr && *n > 0) ierr = UfpCellSetup(&cell, u->lattice, u->pbc);
+  if (!ierr && *n > 0)
+    ierr = LambdaSoapCompute(soap, &cell, u->natoms, (const double(*)[3])u->x, channel, *n, *atoms, 0, *env);
+  UfpFree(&channel);
+  return ierr;
+}
+
+/* The centre-species atom of s whose lambda = 0 environment is farthest
+ * from every such environment of the training set. */
+static UfpErrorCode novel_centre(LambdaSoap soap, const Settings *set, const UfpStructure *s, int nref,
+                                 UfpStructure *const *train, int *centre)
+{
+  const int f0 = LambdaSoapSize(soap, 0);
+  int n = 0, *atoms = NULL;
+  double *env = NULL, *dmin = NULL;
+  UfpCall(species_envs(soap, set->cluster_centre, s, &n, &atoms, &env));
+  UfpErrorCode ierr = n > 0 ? UfpCalloc(n, &dmin)
+                            : UfpError(UFP_ERR_INPUT, "a picked frame has no %s atom to centre a cluster on",
+                                       set->cluster_centre);
+  for (int c = 0; c < n && !ierr; c++) dmin[c] = INFINITY;
+  for (int t = 0; t < nref && !ierr; t++) {
+    int m = 0, *tatoms = NULL;
+    double *tenv = NULL;
+    ierr = species_envs(soap, set->cluster_centre, train[t], &m, &tatoms, &tenv);
+    for (int c = 0; c < n && !ierr; c++)
+      for (int e = 0; e < m; e++) {
+        double d = 0.0;
+        for (int k = 0; k < f0; k++) d += pow(env[(size_t)c * f0 + k] - tenv[(size_t)e * f0 + k], 2);
+        dmin[c] = fmin(dmin[c], d);
+      }
+    UfpFree(&tatoms);
+    UfpFree(&tenv);
+  }
+  int best = 0;
+  for (int c = 1; c < n && !ierr; c++)
+    if (dmin[c] > dmin[best]) best = c;
+  if (!ierr) *centre = atoms[best];
+  UfpFree(&atoms);
+  UfpFree(&env);
+  UfpFree(&dmin);
+  return ierr;
 }
 
 static UfpErrorCode run(MPI_Comm comm)
@@ -222,6 +300,21 @@ static UfpErrorCode run(MPI_Comm comm)
         if (!ierr) ierr = UfpStructureSetInfoInt(s, "step", 'I', 1, &st);
         if (!ierr) ierr = UfpStructureSetInfoReal(s, "time_ps", 1, &time);
         if (!ierr) ierr = UfpStructureSetInfoReal(s, "select_distance", 1, &distance[k]);
+      }
+      if (!ierr && set.cluster_radius > 0) {
+        int centre = -1;
+        ierr = novel_centre(soap, &set, s, nref, train, &centre);
+        UfpStructure *c = NULL;
+        if (!ierr) ierr = FrameCarveCluster(s, centre, set.cluster_radius, set.bond_cutoff, set.cluster_vacuum, &c);
+        if (!ierr) {
+          UfpInfoValue *src = UfpStructureFindInfo(s, "source");
+          long frame = cand_frame[picked[k]];
+          ierr = UfpStructureSetInfoString(c, "source", src ? src->string : "");
+          if (!ierr) ierr = UfpStructureSetInfoInt(c, "frame", 'I', 1, &frame);
+          if (!ierr) ierr = UfpStructureSetInfoReal(c, "select_distance", 1, &distance[k]);
+          UfpStructureDestroy(&out[k]);
+          out[k] = c;
+        }
       }
     }
   }

@@ -120,6 +120,16 @@ cmp -s "$tmp/picked1.extxyz" "$tmp/picked3.extxyz" && echo "ok: the same picks o
   || { echo "FAIL: train-select picks differ between 1 and 3 ranks"; fail=1; }
 [ "$(grep -c "select_distance=" "$tmp/picked1.extxyz")" = 3 ] && [ "$(head -n 1 "$tmp/picked1.extxyz")" = 384 ] \
   && echo "ok: three picked 384-atom cells" || { echo "FAIL: picked frames"; head -n 2 "$tmp/picked1.extxyz"; fail=1; }
+# Carved clusters: neutral (Li + 5 P - 2 S = 0), whole PS4 units, centred on a Li.
+$mpi 2 "$build/efg/train-select" -select_trajectory "$tmp/traj.h5md" -select_every 4 -select_train "$data" \
+  -select_count 2 -select_cluster_radius 3.5 -select_output "$tmp/clusters.extxyz" > "$tmp/clusters.txt" 2>&1
+check "train-select with carved clusters" 0 $?
+awk 'rem == 0 {if (n) print li + 5 * p - 2 * s, s - 4 * p; n = $1; rem = n + 2; li = p = s = 0; skip = 2}
+     skip > 0 {skip--; rem--; next} {li += $1 == "Li"; p += $1 == "P"; s += $1 == "S"; rem--}
+     END {print li + 5 * p - 2 * s, s - 4 * p}' "$tmp/clusters.extxyz" > "$tmp/clusters_charge.txt"
+[ "$(sort -u "$tmp/clusters_charge.txt")" = "0 0" ] && [ "$(grep -c "cluster_centre=" "$tmp/clusters.extxyz")" = 2 ] \
+  && echo "ok: two carved clusters, neutral, of whole PS4 units ($(awk 'NR % 1 == 0 && /^[0-9]+$/' "$tmp/clusters.extxyz" | paste -sd, -) atoms)" \
+  || { echo "FAIL: carved clusters"; cat "$tmp/clusters_charge.txt" "$tmp/clusters.txt"; fail=1; }
 $mpi 1 "$build/efg/train-select" -select_trajectory "$tmp/traj.h5md" -select_output "$tmp/picked1.extxyz" \
   > "$tmp/select_again.txt" 2>&1; check "train-select refuses to overwrite" 74 $?
 ufp_check 65 "invalid: $tmp/p1.h5: written by efg-predict, not acf-fit" -check_kind acf -check_file "$tmp/p1.h5"

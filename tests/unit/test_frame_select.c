@@ -5,7 +5,9 @@
  * fingerprint of its cell, and it is the same whatever was computed before;
  * the picks match a brute-force farthest-point search, never take a copy
  * of a training structure while anything new is left, and come with
- * non-increasing distances.
+ * non-increasing distances; a cluster carved from a beta-Li3PS4 supercell
+ * is neutral, holds whole PS4 units and every atom within the radius, and
+ * sits in its box with the vacuum asked for.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -162,9 +164,68 @@ static void test_farthest_points(void **state)
   assert_int_equal(picked[0], first);
 }
 
+static void test_carve_cluster(void **state)
+{
+  (void)state;
+  int n;
+  UfpStructure **frames, *big = NULL, *c = NULL;
+  assert_ufp_ok(UfpExtxyzReadAll(ufp_test_source("md/data/beta_Li3PS4_Pnma_ordered.extxyz"), &n, &frames));
+  const int rep[3] = {2, 3, 4};
+  assert_ufp_ok(UfpStructureReplicate(frames[0], rep, &big));
+  int centre = -1;
+  for (int i = 0; i < big->natoms && centre < 0; i++)
+    if (!strcmp(big->species[i], "Li")) centre = i + 50 < big->natoms ? i + 50 : i;
+  while (strcmp(big->species[centre], "Li")) centre++;
+  const double radius = 5.0, bond = 2.4, vacuum = 4.0;
+  assert_ufp_ok(FrameCarveCluster(big, centre, radius, bond, vacuum, &c));
+  int count[3] = {0};
+  for (int i = 0; i < c->natoms; i++) count[!strcmp(c->species[i], "P") ? 1 : !strcmp(c->species[i], "S") ? 2 : 0]++;
+  print_message("cluster of radius %.1f Å: %d Li, %d P, %d S in a %.2f Å box\n", radius, count[0], count[1], count[2],
+                c->lattice[0][0]);
+  /* Neutral with formal charges, Li3PS4 units. */
+  assert_int_equal(count[0] + 5 * count[1] - 2 * count[2], 0);
+  assert_int_equal(count[2], 4 * count[1]);
+  assert_true(count[1] >= 2);
+  /* Every P has its four S (P-S about 2.05 Å), every S its P. */
+  for (int i = 0; i < c->natoms; i++) {
+    int partners = 0;
+    for (int j = 0; j < c->natoms; j++) {
+      double d = 0;
+      for (int q = 0; q < 3; q++) d += pow(c->x[i][q] - c->x[j][q], 2);
+      if (i != j && sqrt(d) < bond && strcmp(c->species[i], "Li") && strcmp(c->species[j], "Li")) partners++;
+    }
+    if (!strcmp(c->species[i], "P")) assert_int_equal(partners, 4);
+    if (!strcmp(c->species[i], "S")) assert_true(partners >= 1);
+  }
+  /* Vacuum: no atom closer than vacuum to a face. */
+  for (int i = 0; i < c->natoms; i++)
+    for (int q = 0; q < 3; q++) {
+      assert_true(c->x[i][q] >= vacuum - 1e-9);
+      assert_true(c->x[i][q] <= c->lattice[q][q] - vacuum + 1e-9);
+    }
+  /* Every non-Li atom within the radius of the centre is in the cluster:
+   * count them in the supercell and compare with the cluster around its
+   * centre atom (the first Li kept: the centre is never removed). */
+  UfpCell cell;
+  int pbc[3] = {1, 1, 1};
+  assert_ufp_ok(UfpCellSetup(&cell, big->lattice, pbc));
+  int within = 0;
+  for (int i = 0; i < big->natoms; i++) {
+    double d[3];
+    UfpCellMinimumImage(&cell, big->x[centre], big->x[i], d);
+    within += strcmp(big->species[i], "Li") && sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]) <= radius;
+  }
+  assert_true(count[1] + count[2] >= within);
+  /* Too large a radius for the cell is refused. */
+  UfpStructureDestroy(&c);
+  assert_ufp_fails(FrameCarveCluster(frames[0], 0, 5.0, bond, vacuum, &c), UFP_ERR_INPUT, "label whole cells");
+  UfpStructureDestroy(&big);
+  UfpStructureArrayDestroy(n, &frames);
+}
+
 int main(int argc, char **argv)
 {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_fingerprint_invariances),
-                                     cmocka_unit_test(test_farthest_points)};
+                                     cmocka_unit_test(test_farthest_points), cmocka_unit_test(test_carve_cluster)};
   return UFP_TEST_MAIN("frame_select", tests);
 }
