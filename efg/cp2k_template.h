@@ -18,7 +18,8 @@
  * GAPW, DZVP-MOLOPT-SR-GTH basis sets and GTH-PBE pseudopotentials for Li
  * (q3), P (q5) and S (q6), 400 Ry (REL_CUTOFF 50), EPS_SCF 1e-6 with OT/DIIS
  * and an outer loop, Gamma point, forces, the analytical stress and the
- * electric field gradients printed (cp2k_reader.h reads all of them back).
+ * electric field gradients printed (cp2k_reader.h reads all of them back);
+ * no wavefunction restart files (a single point has no use for them).
  */
 #ifndef EFG_CP2K_TEMPLATE_H
 #define EFG_CP2K_TEMPLATE_H

@@ -111,6 +111,7 @@ if command -v cp2k.psmp > /dev/null && [ "${UFP_SKIP_CP2K:-0}" != 1 ]; then
     -label_cp2k "mpiexec -n 2 cp2k.psmp" -label_output "$tmp/real.extxyz" > "$tmp/real.txt" 2>&1
   check "real CP2K run of one 16-atom frame at 150 Ry ($(($(date +%s) - start)) s)" 0 $?
   expect_text "$tmp/real.txt" "1 labelled frame(s) written"
+  ls "$tmp/real" | grep -q RESTART && { echo "FAIL: CP2K wrote wavefunction restart files"; fail=1; }
   "$py" - "$tmp/real.extxyz" <<'EOF' || fail=1
 import sys
 import numpy as np
