@@ -138,11 +138,14 @@ static UfpErrorCode plot(const AcfFigureData *d, const char (*png)[UFP_PATH_MAX 
           "set autoscale\n",
           png[2], csv[2]);
   if (nfig > 3) {
+    double total_hops = 0.0; /* a fixed hop axis when there are none (gnuplot cannot autoscale zeros) */
+    for (int64_t k = 0; d->hop_frames && k < d->nframes; k++) total_hops += d->hop_frames[k];
     fprintf(gp,
             "set output '%s.partial'\nset title 'MSD and hops'\nset xlabel 'time (ps)'\nset ylabel 'MSD (A^2)'\n"
-            "set y2label 'cumulative hops'\nset y2tics\nplot '%s' u 1:2 w l lw 2 t 'MSD', '' u 1:3 axes x1y2 "
-            "w steps t 'hops'\nunset y2tics\nunset y2label\n",
-            png[3], csv[3]);
+            "set y2label 'cumulative hops'\nset y2tics\nset y2range [0:%s]\n"
+            "plot '%s' u 1:2 w l lw 2 t 'MSD', '' u 1:3 axes x1y2 w steps t 'hops'\n"
+            "unset y2tics\nunset y2label\nset autoscale y2\n",
+            png[3], total_hops > 0 ? "*" : "1", csv[3]);
     fprintf(gp,
             "set output '%s.partial'\nset logscale x\nset title 'ACF C_Q per starting site'\n"
             "set xlabel 'time (ps)'\nset ylabel 'normalised ACF of C_Q'\n"
