@@ -95,6 +95,30 @@ UfpErrorCode FrameSelectFarthest(int n, int f, const double *cand, int nref, con
   return ierr;
 }
 
+UfpErrorCode FrameSelectLargest(int n, int f, const double *cand, const double *score, int m, double min_distance,
+                                int *selected, int *nselected)
+{
+  *nselected = 0;
+  int *order = NULL;
+  UfpCall(UfpCalloc(n > 0 ? n : 1, &order));
+  for (int j = 0; j < n; j++) order[j] = j;
+  /* Insertion sort by descending score, ties by index (stable). */
+  for (int j = 1; j < n; j++) {
+    int v = order[j], i = j - 1;
+    while (i >= 0 && score[order[i]] < score[v]) order[i + 1] = order[i], i--;
+    order[i + 1] = v;
+  }
+  for (int q = 0; q < n && *nselected < m; q++) {
+    const int j = order[q];
+    int close = 0;
+    for (int p = 0; p < *nselected && !close; p++)
+      close = sqrt(distance2(f, cand + (size_t)j * f, cand + (size_t)selected[p] * f)) < min_distance;
+    if (!close) selected[(*nselected)++] = j;
+  }
+  UfpFree(&order);
+  return UFP_SUCCESS;
+}
+
 static int is_ion(const char *symbol)
 {
   static const char *const ions[] = {"Li", "Na", "K", "Rb", "Cs"};

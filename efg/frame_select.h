@@ -34,6 +34,12 @@ UfpErrorCode FrameFingerprint(LambdaSoap soap, int nspecies, const char (*specie
 UfpErrorCode FrameSelectFarthest(int n, int f, const double *cand, int nref, const double *ref, int m,
                                  double min_distance, int *selected, double *distance, int *nselected);
 
+/* Up to m candidates by descending score (e.g. a committee's force spread),
+ * each at least min_distance in fingerprint space from those already taken
+ * (so that one event does not fill the whole batch). */
+UfpErrorCode FrameSelectLargest(int n, int f, const double *cand, const double *score, int m, double min_distance,
+                                int *selected, int *nselected);
+
 /* A cluster carved from a periodic structure, for labelling a local
  * environment instead of a whole cell: the atoms within radius of atom
  * centre (minimum image; radius at most half the cell's narrowest width

@@ -24,11 +24,13 @@
 #include <string.h>
 
 #include "extxyz.h"
+#include "committee.h"
 #include "frame_select.h"
 #include "h5md.h"
 #include "options.h"
 #include "parallel.h"
 #include "safe_output.h"
+#include "uf3_file.h"
 
 static const char help[] =
     "train-select: pick MD frames to label by farthest-point sampling in SOAP fingerprint space.\n\n"
@@ -48,7 +50,12 @@ typedef struct {
   int overwrite;
   double cluster_radius, cluster_vacuum, bond_cutoff;
   char cluster_centre[16];
+  char committee[8192];
+  int method;
 } Settings;
+
+enum { METHOD_FPS, METHOD_COMMITTEE };
+static const char *const method_names[] = {"fps", "committee"};
 
 static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
 {
@@ -69,6 +76,12 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
   UfpCall(UfpOptionsString(o, "-select_train", "current training set(s), extxyz, comma-separated (may be empty)",
                            "SelectSetTrain", s->train, sizeof s->train, NULL));
   UfpCall(UfpOptionsInt(o, "-select_count", "frames to pick", "", "SelectSetCount", &s->count));
+  UfpCall(UfpOptionsChoice(o, "-select_method", "fps: farthest from the set in fingerprint space; committee: the "
+                                               "largest force spread of -select_committee (md/committee.h), at least "
+                                               "-select_min_distance apart",
+                           "SelectSetMethod", method_names, 2, &s->method));
+  UfpCall(UfpOptionsString(o, "-select_committee", "UF3 potentials of the committee (.uf3 or .json), comma-separated",
+                           "SelectSetCommittee", s->committee, sizeof s->committee, NULL));
   UfpCall(UfpOptionsReal(o, "-select_min_distance", "never pick frames closer than this to the set", "",
                          "SelectSetMinDistance", &s->min_distance));
   UfpCall(UfpOptionsReal(o, "-select_rcut", "SOAP cutoff", "Å", "SelectSetCutoff", &s->rcut));
@@ -98,6 +111,8 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
                s->sigma > 0 && s->nmax >= 1 && s->lmax >= 0,
            UFP_ERR_USAGE, "need -select_count >= 1, -select_every >= 1, -select_first_frame >= 0, and positive SOAP "
                           "settings");
+  UfpCheck(s->method != METHOD_COMMITTEE || strchr(s->committee, ','), UFP_ERR_USAGE,
+           "-select_method committee needs -select_committee with at least two potentials");
   return UFP_SUCCESS;
 }
 
@@ -233,6 +248,16 @@ static UfpErrorCode run(MPI_Comm comm)
   double *fc, *fr;
   UfpCall(UfpCalloc((size_t)ncand * f, &fc));
   UfpCall(UfpCalloc((size_t)(nref > 0 ? nref : 1) * f, &fr));
+  /* The committee, when selecting by it. */
+  Uf3Potential *pots[MAX_FILES] = {0};
+  int npot = 0;
+  double *spread;
+  UfpCall(UfpCalloc(ncand, &spread));
+  if (set.method == METHOD_COMMITTEE) {
+    char *pot_path[MAX_FILES];
+    npot = split(set.committee, pot_path, MAX_FILES);
+    for (int k = 0; k < npot; k++) UfpCall(Uf3PotentialRead(pot_path[k], 0, NULL, &pots[k]));
+  }
   UfpErrorCode ierr = UFP_SUCCESS;
   for (int c = rank; c < ncand && !ierr; c += size) {
     const int t = cand_traj[c];
@@ -250,6 +275,18 @@ static UfpErrorCode run(MPI_Comm comm)
     if (!ierr)
       ierr = FrameFingerprint(soap, nspecies, (const char(*)[16])slist, &cell, (int)natoms[t], (const double(*)[3])x,
                               (const char(*)[UFP_LABEL_MAX])labels, fc + (size_t)c * f);
+    if (!ierr && npot > 0) {
+      UfpStructure *u = NULL;
+      ierr = UfpStructureCreate((int)natoms[t], &u);
+      if (!ierr) {
+        memcpy(u->lattice, lattice, sizeof u->lattice);
+        memcpy(u->x, x, sizeof *x * (size_t)natoms[t]);
+        u->has_lattice = 1;
+      }
+      for (int64_t i = 0; i < natoms[t] && !ierr; i++) ierr = UfpStructureSetSpecies(u, (int)i, labels[i]);
+      if (!ierr) ierr = Uf3CommitteeSpread(npot, pots, u, &spread[c]);
+      UfpStructureDestroy(&u);
+    }
     UfpFree(&x);
     UfpFree(&labels);
   }
@@ -263,17 +300,23 @@ static UfpErrorCode run(MPI_Comm comm)
   }
   UfpCall(UfpErrorSync(comm, ierr));
   UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, fc, ncand * f, MPI_DOUBLE, MPI_SUM, comm));
+  UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, spread, ncand, MPI_DOUBLE, MPI_SUM, comm));
   if (nref > 0) UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, fr, nref * f, MPI_DOUBLE, MPI_SUM, comm));
 
   int *picked, npicked = 0;
   double *distance;
   UfpCall(UfpCalloc(set.count, &picked));
   UfpCall(UfpCalloc(set.count, &distance));
-  UfpCall(FrameSelectFarthest(ncand, f, fc, nref, fr, (int)set.count, set.min_distance, picked, distance, &npicked));
+  if (set.method == METHOD_FPS)
+    UfpCall(FrameSelectFarthest(ncand, f, fc, nref, fr, (int)set.count, set.min_distance, picked, distance, &npicked));
+  else
+    UfpCall(FrameSelectLargest(ncand, f, fc, spread, (int)set.count, set.min_distance, picked, &npicked));
+  if (set.method == METHOD_COMMITTEE)
+    for (int k = 0; k < npicked; k++) distance[k] = spread[picked[k]];
   UfpInfo(comm, "train-select: %d candidate frames from %d trajectories, %d training structures, %d species, %d "
                 "fingerprint numbers; picked %d\n",
           ncand, ntraj, nref, nspecies, f, npicked);
-  UfpInfo(comm, "  %-40s %8s %10s\n", "trajectory", "frame", "distance");
+  UfpInfo(comm, "  %-40s %8s %10s\n", "trajectory", "frame", set.method == METHOD_FPS ? "distance" : "spread eV/Å");
   for (int k = 0; k < npicked; k++)
     UfpInfo(comm, "  %-40s %8d %10.4g\n", traj_path[cand_traj[picked[k]]], cand_frame[picked[k]], distance[k]);
 
@@ -299,7 +342,9 @@ static UfpErrorCode run(MPI_Comm comm)
         if (!ierr) ierr = UfpStructureSetInfoInt(s, "frame", 'I', 1, &frame);
         if (!ierr) ierr = UfpStructureSetInfoInt(s, "step", 'I', 1, &st);
         if (!ierr) ierr = UfpStructureSetInfoReal(s, "time_ps", 1, &time);
-        if (!ierr) ierr = UfpStructureSetInfoReal(s, "select_distance", 1, &distance[k]);
+        if (!ierr)
+          ierr = UfpStructureSetInfoReal(s, set.method == METHOD_FPS ? "select_distance" : "committee_spread", 1,
+                                         &distance[k]);
       }
       if (!ierr && set.cluster_radius > 0) {
         int centre = -1;
@@ -328,6 +373,8 @@ static UfpErrorCode run(MPI_Comm comm)
     UfpFree(&species[t]);
   }
   LambdaSoapDestroy(&soap);
+  for (int k = 0; k < npot; k++) Uf3PotentialDestroy(&pots[k]);
+  UfpFree(&spread);
   UfpFree(&fc);
   UfpFree(&fr);
   UfpFree(&cand_traj);

@@ -120,6 +120,24 @@ cmp -s "$tmp/picked1.extxyz" "$tmp/picked3.extxyz" && echo "ok: the same picks o
   || { echo "FAIL: train-select picks differ between 1 and 3 ranks"; fail=1; }
 [ "$(grep -c "select_distance=" "$tmp/picked1.extxyz")" = 3 ] && [ "$(head -n 1 "$tmp/picked1.extxyz")" = 384 ] \
   && echo "ok: three picked 384-atom cells" || { echo "FAIL: picked frames"; head -n 2 "$tmp/picked1.extxyz"; fail=1; }
+# Query by committee: two copies of one potential never disagree; the
+# bundled potential and the synthetic test potential do, and the picks come
+# by falling spread, the same on 1 and 3 ranks.
+pots=$src/md/data/uf3/lps_ufp.uf3
+$mpi 1 "$build/efg/train-select" -select_trajectory "$tmp/traj.h5md" -select_count 2 -select_method committee \
+  -select_committee "$pots,$pots" -select_output "$tmp/same.extxyz" > "$tmp/same.txt" 2>&1
+check "train-select, committee of one potential twice" 0 $?
+[ "$(grep -o "committee_spread=[0-9.e+-]*" "$tmp/same.extxyz" | sort -u)" = "committee_spread=0.0" ] \
+  && echo "ok: identical potentials do not disagree" || { echo "FAIL: committee of identical potentials"; grep -o "committee_spread=[^ ]*" "$tmp/same.extxyz"; fail=1; }
+for np in 1 3; do
+  $mpi $np "$build/efg/train-select" -select_trajectory "$tmp/traj.h5md" -select_count 3 -select_method committee \
+    -select_committee "$pots,$src/md/data/uf3/lps_test.uf3" -select_output "$tmp/committee$np.extxyz" > "$tmp/committee$np.txt" 2>&1
+  check "train-select by committee on $np rank(s)" 0 $?
+done
+cmp -s "$tmp/committee1.extxyz" "$tmp/committee3.extxyz" && grep -o "committee_spread=[0-9.e+-]*" "$tmp/committee1.extxyz" \
+  | cut -d= -f2 | awk 'NR > 1 && $1 > prev {bad = 1} $1 <= 0 {bad = 1} {prev = $1} END {exit bad}' \
+  && echo "ok: committee picks by falling spread, the same on 1 and 3 ranks" \
+  || { echo "FAIL: committee picks"; cat "$tmp/committee1.txt"; fail=1; }
 # Carved clusters: neutral (Li + 5 P - 2 S = 0), whole PS4 units, centred on a Li.
 $mpi 2 "$build/efg/train-select" -select_trajectory "$tmp/traj.h5md" -select_every 4 -select_train "$data" \
   -select_count 2 -select_cluster_radius 3.5 -select_output "$tmp/clusters.extxyz" > "$tmp/clusters.txt" 2>&1

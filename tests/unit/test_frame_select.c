@@ -164,6 +164,25 @@ static void test_farthest_points(void **state)
   assert_int_equal(picked[0], first);
 }
 
+/* Largest scores first, skipping those too close to a pick. */
+static void test_largest_scores(void **state)
+{
+  (void)state;
+  enum { N = 6, F = 2 };
+  const double cand[N * F] = {0, 0, 10, 0, 0.05, 0, 20, 0, 30, 0, 10.01, 0};
+  const double score[N] = {5.0, 1.0, 4.0, 3.0, 2.0, 9.0};
+  int picked[N], n;
+  assert_ufp_ok(FrameSelectLargest(N, F, cand, score, N, 0.0, picked, &n));
+  const int order[N] = {5, 0, 2, 3, 4, 1};
+  assert_int_equal(n, N);
+  for (int k = 0; k < N; k++) assert_int_equal(picked[k], order[k]);
+  /* 1 apart at least: 2 (0.05, 0) is next to 0 (0, 0), 1 (10, 0) next to 5 (10.01, 0). */
+  assert_ufp_ok(FrameSelectLargest(N, F, cand, score, N, 1.0, picked, &n));
+  const int spaced[4] = {5, 0, 3, 4};
+  assert_int_equal(n, 4);
+  for (int k = 0; k < 4; k++) assert_int_equal(picked[k], spaced[k]);
+}
+
 static void test_carve_cluster(void **state)
 {
   (void)state;
@@ -226,6 +245,7 @@ static void test_carve_cluster(void **state)
 int main(int argc, char **argv)
 {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_fingerprint_invariances),
-                                     cmocka_unit_test(test_farthest_points), cmocka_unit_test(test_carve_cluster)};
+                                     cmocka_unit_test(test_farthest_points), cmocka_unit_test(test_largest_scores),
+                                     cmocka_unit_test(test_carve_cluster)};
   return UFP_TEST_MAIN("frame_select", tests);
 }
