@@ -42,9 +42,15 @@ select)
     train=$efg_data
     prev=$out/labels_upto_$(printf %02d $((k - 1))).extxyz
     [ "$k" -gt 0 ] && [ -f "$prev" ] && train+=",$prev"
+    method=(-select_method fps)
+    if [ "$select_method" = committee ] && [ "$k" -gt 0 ]; then
+      before=$potential0
+      [ "$k" -gt 1 ] && before=$(printf '%s/iter_%02d/potential.uf3' "$out" $((k - 1)))
+      method=(-select_method committee -select_committee "$before,$potential")
+    fi
     "${launch[@]}" "$build/efg/train-select" -select_trajectory "$trajs" -select_train "$train" \
       -select_count "$select_count" -select_every "$select_every" -select_first_frame "$select_first_frame" \
-      -select_output "$iter/picked.extxyz" || exit $?
+      "${method[@]}" -select_output "$iter/picked.extxyz" || exit $?
   fi
   "$build/efg/train-label" -label_dir "$iter/label" -label_action write -label_frames "$iter/picked.extxyz" \
     -label_cutoff "$label_cutoff"

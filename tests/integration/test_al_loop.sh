@@ -9,8 +9,9 @@
 #      accumulate, and potential and EFG model 2 exist; a second submit
 #      submits nothing;
 #   2. iteration 1's training undone: submit runs only that step again;
-#   3. a stopping threshold no iteration can meet ends the loop after
-#      iteration 1 with the reason.
+#   3. with selection by committee (iteration 1 picks where potentials 0
+#      and 1 disagree) and a stopping threshold no iteration can meet, the
+#      loop ends after iteration 1 with the reason.
 # Needs root and slurm-wlm; exits 77 (skipped) without them.
 set -uo pipefail
 build=$1
@@ -81,12 +82,13 @@ drained loop 600 || fail=1
 [ -f "$tmp/loop/iter_02/potential.uf3" ] && echo "ok: iteration 1 trained again" || { echo "FAIL: no iter_02 after resume"; fail=1; }
 
 # --- 3. a threshold no iteration meets stops the loop after iteration 1
-make_al stop "$tmp/stop" "iterations = 3"
+make_al stop "$tmp/stop" 'iterations = 3\nselect_method = committee'
 sed -i 's/^min_improvement .*/min_improvement = 0.999/' "$tmp/stop.al"
 sed -i '0,/^iterations *= 2$/{/^iterations *= 2$/d}' "$tmp/stop.al"
 "$al" submit "$tmp/stop.al" > "$tmp/stop_submit.txt" 2>&1
 drained stop 900 || fail=1
 [ -f "$tmp/stop/stopped" ] && grep -q "no improvement of 0.999" "$tmp/stop/stopped" && [ ! -d "$tmp/stop/iter_02/md" ] \
-  && echo "ok: stopped after iteration 1: $(cat "$tmp/stop/stopped")" \
+  && grep -q "committee_spread=" "$tmp/stop/iter_01/picked.extxyz" && grep -q "select_distance=" "$tmp/stop/iter_00/picked.extxyz" \
+  && echo "ok: stopped after iteration 1 (picked by committee there): $(cat "$tmp/stop/stopped")" \
   || { echo "FAIL: the loop did not stop"; "$al" status "$tmp/stop.al"; fail=1; }
 exit $fail
