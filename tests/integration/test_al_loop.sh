@@ -17,18 +17,10 @@ set -uo pipefail
 build=$1
 src=${UFP_SOURCE_DIR:?}
 tmp=${UFP_TEST_TMP:-/tmp}/al_loop_it
-if [ "$(id -u)" != 0 ] || ! command -v slurmctld > /dev/null || ! command -v sbatch > /dev/null; then
-  echo "skipped: needs root and slurm-wlm (slurmctld, sbatch)"
-  exit 77
-fi
-rm -rf "$tmp" && mkdir -p "$tmp"
+# shellcheck source=tests/integration/local_slurm.sh
+source "$src/tests/integration/local_slurm.sh"
 fail=0
 al=$src/jobs/ufp-al
-slurm=$tmp/slurm
-bash "$src/jobs/slurm/local-slurm.sh" start "$slurm" 8 > "$tmp/slurm_env" || { echo "FAIL: SLURM did not start"; exit 1; }
-# shellcheck source=/dev/null
-source "$tmp/slurm_env"
-trap 'bash "$src/jobs/slurm/local-slurm.sh" stop "$slurm"' EXIT
 
 cat > "$tmp/fake_cp2k.sh" <<EOF
 #!/bin/sh

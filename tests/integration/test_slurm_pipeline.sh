@@ -20,18 +20,10 @@ build=$1
 src=${UFP_SOURCE_DIR:?}
 py=${UFP_PYTHON:-/usr/bin/python3}
 tmp=${UFP_TEST_TMP:-/tmp}/slurm_pipeline_it
-if [ "$(id -u)" != 0 ] || ! command -v slurmctld > /dev/null || ! command -v sbatch > /dev/null; then
-  echo "skipped: needs root and slurm-wlm (slurmctld, sbatch)"
-  exit 77
-fi
-rm -rf "$tmp" && mkdir -p "$tmp"
+# shellcheck source=tests/integration/local_slurm.sh
+source "$src/tests/integration/local_slurm.sh"
 fail=0
 study=$src/jobs/ufp-study
-slurm=$tmp/slurm
-bash "$src/jobs/slurm/local-slurm.sh" start "$slurm" 8 > "$tmp/slurm_env" || { echo "FAIL: SLURM did not start"; cat "$slurm"/log/*.log; exit 1; }
-# shellcheck source=/dev/null
-source "$tmp/slurm_env"
-trap 'bash "$src/jobs/slurm/local-slurm.sh" stop "$slurm"' EXIT
 echo "ok: slurmctld and slurmd up ($SLURM_CONF)"
 
 # A copy of the bundled study per run, with absolute paths and its own output.
