@@ -32,6 +32,7 @@
 #include "efg_series.h"
 #include "h5io.h"
 #include "hops.h"
+#include "li_dynamics.h"
 #include "li_trajectory.h"
 #include "lipari_szabo.h"
 #include "msd.h"
@@ -83,46 +84,55 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
   UfpCall(UfpOptionsString(o, "-acf_efg", "efg-predict output", "AcfSetEfg", s->efg, sizeof s->efg, NULL));
   UfpCall(UfpOptionsInt(o, "-acf_field", "index of the stored field direction for omega_Q", "", "AcfSetField",
                         &s->field));
-  UfpCall(UfpOptionsInt(o, "-acf_powder", "average omega_Q over this many field directions computed from the "
-                                          "tensors (0: the stored field)",
+  UfpCall(UfpOptionsInt(o, "-acf_powder",
+                        "average omega_Q over this many field directions computed from the "
+                        "tensors (0: the stored field)",
                         "", "AcfSetPowder", &s->powder));
-  UfpCall(UfpOptionsString(o, "-acf_trajectory", "H5MD trajectory of the EFG file (MSD, hops, site classes, "
-                                                 "subsets)",
+  UfpCall(UfpOptionsString(o, "-acf_trajectory",
+                           "H5MD trajectory of the EFG file (MSD, hops, site classes, "
+                           "subsets)",
                            "AcfSetTrajectory", s->trajectory, sizeof s->trajectory, NULL));
-  UfpCall(UfpOptionsChoice(o, "-acf_subset", "Li atoms averaged: all, those that hop, or by site class in the "
-                                             "first frame (needs -acf_trajectory except for all)",
+  UfpCall(UfpOptionsChoice(o, "-acf_subset",
+                           "Li atoms averaged: all, those that hop, or by site class in the "
+                           "first frame (needs -acf_trajectory except for all)",
                            "AcfSetSubset", subset_names, 5, &s->subset));
-  UfpCall(UfpOptionsString(o, "-sites_ligand", "species counted for the site class", "SitesSetLigand", s->ligand,
-                           sizeof s->ligand, NULL));
-  UfpCall(UfpOptionsReal(o, "-sites_rc", "coordination cutoff for the site class", "Å", "SitesSetCutoff", &s->rc));
+  UfpCall(UfpOptionsString(o, "-sites_ligand", "species counted for the site class", "SitesSetLigand",
+                           s->ligand, sizeof s->ligand, NULL));
+  UfpCall(UfpOptionsReal(o, "-sites_rc", "coordination cutoff for the site class", "Å", "SitesSetCutoff",
+                         &s->rc));
   UfpCall(UfpOptionsReal(o, "-hop_r_in", "residence radius", "Å", "HopSetRIn", &s->r_in));
-  UfpCall(UfpOptionsReal(o, "-hop_r_out", "radius to leave a site (hysteresis)", "Å", "HopSetROut", &s->r_out));
+  UfpCall(
+      UfpOptionsReal(o, "-hop_r_out", "radius to leave a site (hysteresis)", "Å", "HopSetROut", &s->r_out));
   UfpCall(UfpOptionsReal(o, "-hop_dwell", "time an ion must stay to occupy a site", "ps", "HopSetDwell",
                          &s->dwell_ps));
   UfpCall(UfpOptionsReal(o, "-msd_t_min", "start of the MSD slope window (negative: 10 % of the run)", "ps",
                          "MsdSetTMin", &s->msd_t_min));
   UfpCall(UfpOptionsReal(o, "-msd_t_max", "end of the MSD slope window (negative: half the run)", "ps",
                          "MsdSetTMax", &s->msd_t_max));
-  UfpCall(UfpOptionsBool(o, "-acf_signed_cq", "correlate C_Q with its sign (default: |C_Q|; the sign of C_Q flips "
-                                             "whenever two principal components of V swap in the NQR order)",
+  UfpCall(UfpOptionsBool(o, "-acf_signed_cq",
+                         "correlate C_Q with its sign (default: |C_Q|; the sign of C_Q flips "
+                         "whenever two principal components of V swap in the NQR order)",
                          "AcfSetSignedCq", &s->signed_cq));
   UfpCall(UfpOptionsReal(o, "-fit_t_min", "start of the fit window", "ps", "FitSetTMin", &s->t_min));
-  UfpCall(UfpOptionsReal(o, "-fit_t_max", "end of the fit window (negative: half the run)", "ps", "FitSetTMax",
-                         &s->t_max));
-  UfpCall(UfpOptionsReal(o, "-fit_gamma", "fixed stretching exponent (0: fitted)", "", "FitSetGamma", &s->gamma));
+  UfpCall(UfpOptionsReal(o, "-fit_t_max", "end of the fit window (negative: half the run)", "ps",
+                         "FitSetTMax", &s->t_max));
+  UfpCall(
+      UfpOptionsReal(o, "-fit_gamma", "fixed stretching exponent (0: fitted)", "", "FitSetGamma", &s->gamma));
   UfpCall(UfpOptionsInt(o, "-fit_lags", "log-spaced lags fitted in the window", "", "FitSetLags", &s->lags));
   UfpCall(UfpOptionsInt(o, "-fit_bootstrap", "bootstrap resamples over Li atoms", "", "FitSetBootstrap",
                         &s->resamples));
   UfpCall(UfpOptionsInt(o, "-fit_seed", "seed of the bootstrap", "", "FitSetSeed", &s->seed));
   UfpCall(UfpOptionsReal(o, "-fit_level", "confidence level of the intervals", "", "FitSetLevel", &s->level));
   int ntp = MAX_TP;
-  UfpCall(UfpOptionsRealArray(o, "-sae_tp", "evolution times t_p of finite-pulse echoes", "µs", "SaeSetTp", s->tp,
-                              &ntp, NULL));
+  UfpCall(UfpOptionsRealArray(o, "-sae_tp", "evolution times t_p of finite-pulse echoes", "µs", "SaeSetTp",
+                              s->tp, &ntp, NULL));
   s->ntp = ntp == MAX_TP ? 0 : ntp;
-  UfpCall(UfpOptionsInt(o, "-hist_bins", "bins of the omega_Q and C_Q histograms (the orientation map has half as "
-                                        "many per axis)",
+  UfpCall(UfpOptionsInt(o, "-hist_bins",
+                        "bins of the omega_Q and C_Q histograms (the orientation map has half as "
+                        "many per axis)",
                         "", "HistSetBins", &s->bins));
-  UfpCall(UfpOptionsString(o, "-acf_output", "output prefix", "AcfSetOutput", s->output, sizeof s->output, NULL));
+  UfpCall(
+      UfpOptionsString(o, "-acf_output", "output prefix", "AcfSetOutput", s->output, sizeof s->output, NULL));
   UfpCall(UfpOptionsBool(o, "-acf_overwrite", "replace existing outputs", "AcfSetOverwrite", &s->overwrite));
   UfpCall(UfpOptionsEnd(&o));
   if (UfpHelpRequested()) return UFP_SUCCESS;
@@ -130,10 +140,13 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
   UfpCheck(s->subset == SUBSET_ALL || s->trajectory[0], UFP_ERR_USAGE,
            "-acf_subset %s needs -acf_trajectory (hops and site classes come from the positions)",
            subset_names[s->subset]);
-  UfpCheck(s->lags >= 8 && s->resamples >= 0 && s->level > 0 && s->level < 1 && s->powder >= 0 && s->gamma >= 0,
-           UFP_ERR_USAGE, "need -fit_lags >= 8, -fit_bootstrap >= 0, 0 < -fit_level < 1, -acf_powder >= 0, "
-                          "-fit_gamma >= 0");
-  for (int k = 0; k < s->ntp; k++) UfpCheck(s->tp[k] > 0, UFP_ERR_USAGE, "-sae_tp: %g µs is not positive", s->tp[k]);
+  UfpCheck(s->lags >= 8 && s->resamples >= 0 && s->level > 0 && s->level < 1 && s->powder >= 0 &&
+               s->gamma >= 0,
+           UFP_ERR_USAGE,
+           "need -fit_lags >= 8, -fit_bootstrap >= 0, 0 < -fit_level < 1, -acf_powder >= 0, "
+           "-fit_gamma >= 0");
+  for (int k = 0; k < s->ntp; k++)
+    UfpCheck(s->tp[k] > 0, UFP_ERR_USAGE, "-sae_tp: %g µs is not positive", s->tp[k]);
   return UFP_SUCCESS;
 }
 
@@ -162,15 +175,28 @@ static UfpErrorCode write_fit(hid_t loc, const FitOut *f)
   hid_t g;
   UfpCall(UfpH5CreateGroup(loc, f->name, &g));
   const BootstrapResult *r = &f->r;
-  const char *keys[] = {"b2", "tau_ps", "gamma", "rms", "b2_lo", "b2_hi", "tau_lo_ps", "tau_hi_ps", "gamma_lo",
-                        "gamma_hi", "rate_per_s", "rate_lo_per_s", "rate_hi_per_s", "window_t_min_ps",
+  const char *keys[] = {"b2",
+                        "tau_ps",
+                        "gamma",
+                        "rms",
+                        "b2_lo",
+                        "b2_hi",
+                        "tau_lo_ps",
+                        "tau_hi_ps",
+                        "gamma_lo",
+                        "gamma_hi",
+                        "rate_per_s",
+                        "rate_lo_per_s",
+                        "rate_hi_per_s",
+                        "window_t_min_ps",
                         "window_t_max_ps"};
-  const double values[] = {r->fit.b2, r->fit.tau, r->fit.gamma, r->fit.rms, r->b2_lo, r->b2_hi, r->tau_lo,
-                           r->tau_hi, r->gamma_lo, r->gamma_hi, 1e12 / r->fit.tau, 1e12 * r->rate_lo,
-                           1e12 * r->rate_hi, f->t_min, f->t_max};
+  const double values[] = {r->fit.b2,         r->fit.tau,        r->fit.gamma,      r->fit.rms,  r->b2_lo,
+                           r->b2_hi,          r->tau_lo,         r->tau_hi,         r->gamma_lo, r->gamma_hi,
+                           1e12 / r->fit.tau, 1e12 * r->rate_lo, 1e12 * r->rate_hi, f->t_min,    f->t_max};
   UfpErrorCode ierr = UfpH5WriteIntAttr(g, "decays", r->fit.decays);
   if (!ierr) ierr = UfpH5WriteIntAttr(g, "bootstrap_used", r->used);
-  for (int k = 0; k < 15 && !ierr; k++) ierr = UfpH5WriteDoubleAttr(g, keys[k], values[k]);
+  for (int k = 0; k < 15 && !ierr; k++)
+    ierr = UfpH5WriteDoubleAttr(g, keys[k], values[k]);
   UfpH5Close(&g);
   return ierr;
 }
@@ -179,18 +205,22 @@ static void print_fit(MPI_Comm comm, const FitOut *f, double dt)
 {
   const BootstrapResult *r = &f->r;
   if (r->fit.decays && r->fit.tau <= 0.1001 * dt)
-    UfpInfo(comm, "acf-fit: %-9s decays within one frame interval (%.4g ps): tau is not resolved by these frames; "
-                  "b^2 %.4f\n",
+    UfpInfo(comm,
+            "acf-fit: %-9s decays within one frame interval (%.4g ps): tau is not resolved by these frames; "
+            "b^2 %.4f\n",
             f->name, dt, r->fit.b2);
   else if (!r->fit.decays)
-    UfpInfo(comm, "acf-fit: %-9s no decay within the window %.4g..%.4g ps: no correlation time to report (the "
-                  "function stays above 0.95; run longer or at a higher temperature)\n",
+    UfpInfo(comm,
+            "acf-fit: %-9s no decay within the window %.4g..%.4g ps: no correlation time to report (the "
+            "function stays above 0.95; run longer or at a higher temperature)\n",
             f->name, f->t_min, f->t_max);
   else
-    UfpInfo(comm, "acf-fit: %-9s tau %.4g ps [%.4g, %.4g], rate 1/tau %.4g s^-1 [%.4g, %.4g], b^2 %.4f [%.4f, %.4f], "
-                  "gamma %.3f [%.3f, %.3f], rms %.2e\n",
-            f->name, r->fit.tau, r->tau_lo, r->tau_hi, 1e12 / r->fit.tau, 1e12 * r->rate_lo, 1e12 * r->rate_hi,
-            r->fit.b2, r->b2_lo, r->b2_hi, r->fit.gamma, r->gamma_lo, r->gamma_hi, r->fit.rms);
+    UfpInfo(
+        comm,
+        "acf-fit: %-9s tau %.4g ps [%.4g, %.4g], rate 1/tau %.4g s^-1 [%.4g, %.4g], b^2 %.4f [%.4f, %.4f], "
+        "gamma %.3f [%.3f, %.3f], rms %.2e\n",
+        f->name, r->fit.tau, r->tau_lo, r->tau_hi, 1e12 / r->fit.tau, 1e12 * r->rate_lo, 1e12 * r->rate_hi,
+        r->fit.b2, r->b2_lo, r->b2_hi, r->fit.gamma, r->gamma_lo, r->gamma_hi, r->fit.rms);
 }
 
 static UfpErrorCode run(MPI_Comm comm)
@@ -207,8 +237,8 @@ static UfpErrorCode run(MPI_Comm comm)
   }
   int64_t F, N;
   UfpCall(EfgSeriesShape(comm, set.efg, &F, &N));
-  UfpCheck(F >= 8, UFP_ERR_INPUT, "%s: %lld frames; at least 8 are needed for a correlation function", set.efg,
-           (long long)F);
+  UfpCheck(F >= 8, UFP_ERR_INPUT, "%s: %lld frames; at least 8 are needed for a correlation function",
+           set.efg, (long long)F);
   const int64_t first = N * rank / size, count = N * (rank + 1) / size - first;
   EfgSeries *s = NULL;
   double t_stage = MPI_Wtime(), t_read, t_acf = 0, t_dist = 0, t_fit = 0;
@@ -218,12 +248,13 @@ static UfpErrorCode run(MPI_Comm comm)
   UfpCheck(set.powder > 0 || (set.field >= 0 && set.field < s->nfields), UFP_ERR_USAGE,
            "-acf_field %ld: the file has %d field(s)", set.field, s->nfields);
   if (!set.signed_cq)
-    for (int64_t k = 0; k < count * F; k++) s->cq[k] = fabs(s->cq[k]);
+    for (int64_t k = 0; k < count * F; k++)
+      s->cq[k] = fabs(s->cq[k]);
   const double dt = s->time[1] - s->time[0];
   const double t_max = set.t_max > 0 ? set.t_max : 0.5 * (s->time[F - 1] - s->time[0]);
   UfpInfo(comm, "acf-fit: %lld frames (dt %.4g ps) x %lld %s, omega_Q %s; fit window %.4g..%.4g ps\n",
-          (long long)F, dt, (long long)N, s->isotope, set.powder > 0 ? "powder-averaged" : "for the stored field",
-          set.t_min, t_max);
+          (long long)F, dt, (long long)N, s->isotope,
+          set.powder > 0 ? "powder-averaged" : "for the stored field", set.t_min, t_max);
 
   /* Lags of the fit. */
   int *lag, nlag;
@@ -234,7 +265,8 @@ static UfpErrorCode run(MPI_Comm comm)
   nlag = log_lags(i_min > 1 ? i_min : 1, i_max, (int)set.lags, lag);
   double *tl;
   UfpCall(UfpCalloc(nlag, &tl));
-  for (int k = 0; k < nlag; k++) tl[k] = lag[k] * dt;
+  for (int k = 0; k < nlag; k++)
+    tl[k] = lag[k] * dt;
 
   /* Per Li: ACFs of omega_Q (averaged over its directions) and C_Q. */
   AcfPlan plan;
@@ -253,39 +285,31 @@ static UfpErrorCode run(MPI_Comm comm)
 
   /* Li dynamics from the trajectory: MSD, hops, site classes (all Li). */
   LiTrajectory *traj = NULL;
-  int *hopcount, *selected;
-  double *msd, *msd_one, li_class[SITE_NCLASSES] = {0}, hops_class[SITE_NCLASSES] = {0}, hopping = 0;
-  UfpCall(UfpCalloc(count > 0 ? count : 1, &hopcount));
+  LiDynamics *dyn = NULL;
+  int *selected;
   UfpCall(UfpCalloc(count > 0 ? count : 1, &selected));
-  UfpCall(UfpCalloc(F, &msd));
-  UfpCall(UfpCalloc(F, &msd_one));
-  double *hop_frames;
-  UfpCall(UfpCalloc(F, &hop_frames));
+  const double span_ps = s->time[F - 1] - s->time[0];
+  const double msd_lo = set.msd_t_min >= 0 ? set.msd_t_min : 0.1 * span_ps,
+               msd_hi = set.msd_t_max > 0 ? set.msd_t_max : 0.5 * span_ps;
   if (set.trajectory[0]) {
-    UfpCall(LiTrajectoryRead(set.trajectory, F, s->frame, count, s->atom_id + first, set.ligand, set.rc, &traj));
-    HopSettings hs = {.r_in = set.r_in, .r_out = set.r_out, .dwell = (int)fmax(1.0, round(set.dwell_ps / dt))};
-    for (int64_t a = 0; a < count; a++) {
-      UfpCall(MsdCompute(plan, (int)F, (const double(*)[3])traj->x + a * F, msd_one));
-      for (int64_t k = 0; k < F; k++) msd[k] += msd_one[k];
-      Hop *hops = NULL;
-      UfpCall(HopDetect(&hs, (int)F, (const double(*)[3])traj->x + a * F, &hopcount[a], &hops));
-      for (int h = 0; h < hopcount[a]; h++) hop_frames[hops[h].frame] += 1.0;
-      UfpFree(&hops);
-      li_class[traj->site0[a]] += 1;
-      hops_class[traj->site0[a]] += hopcount[a];
-      hopping += hopcount[a] > 0;
-    }
-    UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, msd, (int)F, MPI_DOUBLE, MPI_SUM, comm));
-    UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, li_class, SITE_NCLASSES, MPI_DOUBLE, MPI_SUM, comm));
-    UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, hops_class, SITE_NCLASSES, MPI_DOUBLE, MPI_SUM, comm));
-    UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, &hopping, 1, MPI_DOUBLE, MPI_SUM, comm));
-    UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, hop_frames, (int)F, MPI_DOUBLE, MPI_SUM, comm));
-    for (int64_t k = 0; k < F; k++) msd[k] /= (double)N;
+    UfpCall(
+        LiTrajectoryRead(set.trajectory, F, s->frame, count, s->atom_id + first, set.ligand, set.rc, &traj));
+    LiDynamicsSettings ds = {
+        .hops = {.r_in = set.r_in, .r_out = set.r_out, .dwell = (int)fmax(1.0, round(set.dwell_ps / dt))},
+        .msd_t_min = msd_lo,
+        .msd_t_max = msd_hi,
+        .bootstrap = {.resamples = (int)set.resamples, .seed = (uint64_t)set.seed, .level = set.level}};
+    int64_t *li_id;
+    UfpCall(UfpCalloc(count > 0 ? count : 1, &li_id));
+    for (int64_t a = 0; a < count; a++)
+      li_id[a] = first + a;
+    UfpCall(LiDynamicsCompute(comm, &ds, plan, traj, li_id, N, dt, &dyn));
+    UfpFree(&li_id);
   }
   int64_t nsel = 0, nsel_total = 0, offset = 0;
   for (int64_t a = 0; a < count; a++) {
-    selected[a] = set.subset == SUBSET_ALL ? 1
-                  : set.subset == SUBSET_HOPPING ? hopcount[a] > 0
+    selected[a] = set.subset == SUBSET_ALL       ? 1
+                  : set.subset == SUBSET_HOPPING ? dyn->hopcount[a] > 0
                                                  : traj->site0[a] == set.subset - SUBSET_LIS4;
     nsel += selected[a];
   }
@@ -311,20 +335,27 @@ static UfpErrorCode run(MPI_Comm comm)
       for (int q = 0; q < 2 && j + q < nser; q++)
         x[q] = j + q == 0 ? s->cq + a * F
                           : s->omega + ((size_t)a * s->nomega + (set.powder > 0 ? j + q - 1 : set.field)) * F;
-      if (j + 1 < nser) UfpCall(AcfExecutePair(plan, x[0], x[1], c, c2));
-      else UfpCall(AcfExecute(plan, x[0], c, NULL, NULL));
+      if (j + 1 < nser)
+        UfpCall(AcfExecutePair(plan, x[0], x[1], c, c2));
+      else
+        UfpCall(AcfExecute(plan, x[0], c, NULL, NULL));
       for (int q = 0; q < 2 && j + q < nser; q++) {
         const double *cc = cx[q];
         if (j + q == 0) { /* C_Q */
           if (traj)
-            for (int64_t k = 0; k < F; k++) acc_site[(size_t)traj->site0[a] * F + k] += cc[k];
+            for (int64_t k = 0; k < F; k++)
+              acc_site[(size_t)traj->site0[a] * F + k] += cc[k];
           if (!selected[a]) continue;
           ids[row] = offset + row;
-          for (int64_t k = 0; k < F; k++) acc_q[k] += cc[k], sums[1] += x[q][k];
-          for (int k = 0; k < nlag; k++) per_q[row * nlag + k] = cc[lag[k]];
+          for (int64_t k = 0; k < F; k++)
+            acc_q[k] += cc[k], sums[1] += x[q][k];
+          for (int k = 0; k < nlag; k++)
+            per_q[row * nlag + k] = cc[lag[k]];
         } else { /* omega_Q */
-          for (int64_t k = 0; k < F; k++) acc_w[k] += cc[k] / ndir, sums[0] += x[q][k] / ndir;
-          for (int k = 0; k < nlag; k++) per_w[row * nlag + k] += cc[lag[k]] / ndir;
+          for (int64_t k = 0; k < F; k++)
+            acc_w[k] += cc[k] / ndir, sums[0] += x[q][k] / ndir;
+          for (int k = 0; k < nlag; k++)
+            per_w[row * nlag + k] += cc[lag[k]] / ndir;
           for (int p = 0; p < set.ntp; p++)
             UfpCall(SaeEchoAccumulate(plan, (int)F, x[q], 1e-6 * set.tp[p], work, echo + (size_t)p * F));
         }
@@ -334,10 +365,12 @@ static UfpErrorCode run(MPI_Comm comm)
   }
   UfpFree(&c2);
   UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, acc_site, (int)(SITE_NCLASSES * F), MPI_DOUBLE, MPI_SUM, comm));
-  for (int c2 = 0; c2 < SITE_NCLASSES; c2++) AcfNormalise((int)F, acc_site + (size_t)c2 * F, ACF_ZERO_TIME, 0.0);
+  for (int c2 = 0; c2 < SITE_NCLASSES; c2++)
+    AcfNormalise((int)F, acc_site + (size_t)c2 * F, ACF_ZERO_TIME, 0.0);
   UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, acc_w, (int)F, MPI_DOUBLE, MPI_SUM, comm));
   UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, acc_q, (int)F, MPI_DOUBLE, MPI_SUM, comm));
-  if (set.ntp > 0) UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, echo, (int)(set.ntp * F), MPI_DOUBLE, MPI_SUM, comm));
+  if (set.ntp > 0)
+    UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, echo, (int)(set.ntp * F), MPI_DOUBLE, MPI_SUM, comm));
   /* The three normalisations of correlation.h: raw (Hz^2), centred, and
    * C(t)/C(0), which is fitted. */
   UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, comm));
@@ -355,7 +388,8 @@ static UfpErrorCode run(MPI_Comm comm)
   AcfNormalise((int)F, cen_q, ACF_CENTRED, mean_q);
   AcfNormalise((int)F, acc_w, ACF_ZERO_TIME, 0.0);
   AcfNormalise((int)F, acc_q, ACF_ZERO_TIME, 0.0);
-  for (int64_t k = 0; k < set.ntp * F; k++) echo[k] /= (double)nsel_total * ndir;
+  for (int64_t k = 0; k < set.ntp * F; k++)
+    echo[k] /= (double)nsel_total * ndir;
 
   t_acf = MPI_Wtime() - t_stage;
   t_stage = MPI_Wtime();
@@ -365,35 +399,33 @@ static UfpErrorCode run(MPI_Comm comm)
   fs.t_min = set.t_min;
   fs.t_max = t_max;
   if (set.gamma > 0) fs.fix_gamma = 1, fs.gamma = set.gamma;
-  BootstrapSettings bs = {.resamples = (int)set.resamples, .seed = (uint64_t)set.seed, .level = set.level,
-                          .normalise = 1};
+  BootstrapSettings bs = {
+      .resamples = (int)set.resamples, .seed = (uint64_t)set.seed, .level = set.level, .normalise = 1};
   FitOut fits[2] = {{.name = "omega_q", .t_min = set.t_min, .t_max = t_max},
                     {.name = "cq", .t_min = set.t_min, .t_max = t_max}};
   UfpCall(BootstrapFit(comm, &bs, &fs, nlag, tl, (int)nsel, ids, per_w, nsel_total, &fits[0].r));
   UfpCall(BootstrapFit(comm, &bs, &fs, nlag, tl, (int)nsel, ids, per_q, nsel_total, &fits[1].r));
   UfpInfo(comm, "acf-fit: correlation functions over %lld of %lld Li (subset %s)\n", (long long)nsel_total,
           (long long)N, subset_names[set.subset]);
-  const double span_ps = s->time[F - 1] - s->time[0];
-  double diffusion = NAN, msd_lo = set.msd_t_min >= 0 ? set.msd_t_min : 0.1 * span_ps,
-         msd_hi = set.msd_t_max > 0 ? set.msd_t_max : 0.5 * span_ps;
-  if (traj) {
-    double *tt;
-    UfpCall(UfpCalloc(F, &tt));
-    for (int64_t k = 0; k < F; k++) tt[k] = k * dt;
-    UfpErrorCode e = MsdDiffusion((int)F, tt, msd, msd_lo, msd_hi, &diffusion);
-    if (e) UfpErrorClear(), diffusion = NAN;
-    UfpFree(&tt);
-    double total_hops = hops_class[0] + hops_class[1] + hops_class[2];
-    UfpInfo(comm, "acf-fit: dynamics over %.4g ps: D = %.4g m^2/s (MSD slope %.4g..%.4g ps); %.0f hops, %.0f of %lld Li "
-                  "hop; hop rate %.4g s^-1 per Li\n",
-            span_ps, 1e-8 * diffusion, msd_lo, msd_hi, total_hops, hopping, (long long)N,
-            1e12 * total_hops / (N * span_ps));
+  if (dyn) {
+    UfpInfo(comm,
+            "acf-fit: dynamics over %.4g ps: %.0f hops, %.0f of %lld Li hop; hop rate %.4g s^-1 per Li "
+            "[%.4g, %.4g]\n",
+            span_ps, dyn->hops, dyn->hopping, (long long)N, dyn->hop_rate, dyn->hop_rate_lo,
+            dyn->hop_rate_hi);
+    UfpInfo(comm,
+            "acf-fit:   D = %.4g m^2/s [%.4g, %.4g] (MSD slope %.4g..%.4g ps); <l^2> %.4g A^2 per hop; "
+            "rate 6D/<l^2> %.4g s^-1 [%.4g, %.4g]\n",
+            dyn->diffusion, dyn->diffusion_lo, dyn->diffusion_hi, msd_lo, msd_hi, dyn->hop_length2,
+            dyn->msd_rate, dyn->msd_rate_lo, dyn->msd_rate_hi);
     for (int c = 0; c < SITE_NCLASSES; c++)
-      if (li_class[c] > 0)
+      if (dyn->li_class[c] > 0)
         UfpInfo(comm, "acf-fit:   %s at t = 0: %.0f Li, %.0f hops, %.4g s^-1 per Li\n", SiteClassNames[c],
-                li_class[c], hops_class[c], 1e12 * hops_class[c] / (li_class[c] * span_ps));
+                dyn->li_class[c], dyn->hops_class[c],
+                1e12 * dyn->hops_class[c] / (dyn->li_class[c] * span_ps));
   }
-  for (int k = 0; k < 2; k++) print_fit(comm, &fits[k], dt);
+  for (int k = 0; k < 2; k++)
+    print_fit(comm, &fits[k], dt);
 
   t_fit = MPI_Wtime() - t_stage;
   t_stage = MPI_Wtime();
@@ -411,7 +443,8 @@ static UfpErrorCode run(MPI_Comm comm)
   if (!(wmax > 0)) wmax = 1.0;
   if (!(qmax > 0)) qmax = 1.0;
   Histogram hw[SITE_NCLASSES + 1], hq[SITE_NCLASSES + 1];
-  const double *map = s->orientation; /* binned while reading */
+  double cq_moments[SITE_NCLASSES + 1][3] = {{0}}; /* samples, sum, sum of squares of C_Q per class, all */
+  const double *map = s->orientation;              /* binned while reading */
   for (int c2 = 0; c2 < nclass; c2++) {
     UfpCall(HistogramCreate(nb, -wmax, wmax, &hw[c2]));
     UfpCall(HistogramCreate(nb, set.signed_cq ? -qmax : 0.0, qmax, &hq[c2]));
@@ -423,6 +456,19 @@ static UfpErrorCode run(MPI_Comm comm)
     for (int d = 0; d < (set.powder > 0 ? ndir : 1); d++)
       HistogramAddArray(&hw[cls], F, s->omega + ((size_t)a * s->nomega + (set.powder > 0 ? d : wfield)) * F);
     HistogramAddArray(&hq[cls], F, s->cq + a * F);
+    for (int64_t k = 0; k < F; k++) {
+      const double q = s->cq[a * F + k];
+      const int rows[2] = {cls, SITE_NCLASSES}; /* its class and "all" (the same row without a trajectory) */
+      for (int r = 0; r < (cls < SITE_NCLASSES ? 2 : 1); r++)
+        cq_moments[rows[r]][0] += 1, cq_moments[rows[r]][1] += q, cq_moments[rows[r]][2] += q * q;
+    }
+  }
+  UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, cq_moments, 3 * nclass, MPI_DOUBLE, MPI_SUM, comm));
+  double cq_mean[SITE_NCLASSES + 1], cq_std[SITE_NCLASSES + 1];
+  for (int c2 = 0; c2 < nclass; c2++) {
+    const double n = cq_moments[c2][0];
+    cq_mean[c2] = n > 0 ? cq_moments[c2][1] / n : NAN;
+    cq_std[c2] = n > 1 ? sqrt(fmax(0.0, (cq_moments[c2][2] - n * cq_mean[c2] * cq_mean[c2]) / (n - 1))) : NAN;
   }
   for (int c2 = 0; c2 < SITE_NCLASSES; c2++) {
     HistogramMerge(&hw[SITE_NCLASSES], &hw[c2]);
@@ -432,14 +478,23 @@ static UfpErrorCode run(MPI_Comm comm)
   UfpCall(UfpCalloc(nclass * nb, &hist_w));
   UfpCall(UfpCalloc(nclass * nb, &hist_q));
   for (int c2 = 0; c2 < nclass; c2++)
-    for (int b = 0; b < nb; b++) hist_w[c2 * nb + b] = hw[c2].counts[b], hist_q[c2 * nb + b] = hq[c2].counts[b];
+    for (int b = 0; b < nb; b++)
+      hist_w[c2 * nb + b] = hw[c2].counts[b], hist_q[c2 * nb + b] = hq[c2].counts[b];
   UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, hist_w, nclass * nb, MPI_DOUBLE, MPI_SUM, comm));
   UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, hist_q, nclass * nb, MPI_DOUBLE, MPI_SUM, comm));
-  for (int c2 = 0; c2 < nclass; c2++) HistogramFree(&hw[c2]), HistogramFree(&hq[c2]);
+  for (int c2 = 0; c2 < nclass; c2++)
+    HistogramFree(&hw[c2]), HistogramFree(&hq[c2]);
 
+  for (int c2 = 0; c2 < nclass; c2++)
+    if (cq_moments[c2][0] > 0)
+      UfpInfo(comm, "acf-fit: C_Q%s of %s Li: mean %.2f kHz, standard deviation %.2f kHz\n",
+              set.signed_cq ? "" : " (|C_Q|)", c2 < SITE_NCLASSES ? SiteClassNames[c2] : "all",
+              1e-3 * cq_mean[c2], 1e-3 * cq_std[c2]);
   t_dist = MPI_Wtime() - t_stage;
-  UfpInfo(comm, "acf-fit: rank 0 times: read %.2f s, correlation functions %.2f s, fits %.2f s, distributions %.2f s\n",
-          t_read, t_acf, t_fit, t_dist);
+  UfpInfo(
+      comm,
+      "acf-fit: rank 0 times: read %.2f s, correlation functions %.2f s, fits %.2f s, distributions %.2f s\n",
+      t_read, t_acf, t_fit, t_dist);
   t_stage = MPI_Wtime();
   /* Outputs. */
   char path_h5[UFP_PATH_MAX + 16], partial[UFP_PATH_MAX + 32];
@@ -456,18 +511,24 @@ static UfpErrorCode run(MPI_Comm comm)
   hid_t root = UfpH5FileId(file), g, d;
   UfpCall(UfpProvenanceWrite(prov, root));
   UfpCall(UfpH5CreateGroup(root, "acf", &g));
-  UfpCall(UfpH5WriteStringAttr(g, "normalisation", "omega_q, cq: C(t)/C(0) (fitted); *_raw_hz2: C(t) in Hz^2; "
-                                                   "*_centred: (C(t) - <x>^2)/(C(0) - <x>^2); averages over the "
-                                                   "selected Li"));
+  UfpCall(UfpH5WriteStringAttr(g, "normalisation",
+                               "omega_q, cq: C(t)/C(0) (fitted); *_raw_hz2: C(t) in Hz^2; "
+                               "*_centred: (C(t) - <x>^2)/(C(0) - <x>^2); averages over the "
+                               "selected Li"));
   UfpCall(UfpH5WriteDoubleAttr(g, "mean_omega_q_hz", mean_w));
   UfpCall(UfpH5WriteDoubleAttr(g, "mean_cq_hz", mean_q));
   UfpCall(UfpH5WriteIntAttr(g, "powder_directions", (int)set.powder));
+  UfpCall(UfpH5WriteStringAttr(g, "subset", subset_names[set.subset]));
+  UfpCall(UfpH5WriteDoubleAttr(g, "li_in_subset", (double)nsel_total));
+  UfpCall(UfpH5WriteDoubleAttr(g, "li", (double)N));
+  UfpCall(UfpH5WriteDoubleAttr(g, "frame_interval_ps", dt));
   UfpCall(UfpH5WriteStringAttr(g, "cq", set.signed_cq ? "signed C_Q" : "|C_Q|"));
   double *t;
   UfpCall(UfpCalloc(F, &t));
-  for (int64_t k = 0; k < F; k++) t[k] = k * dt;
-  const char *names[7] = {"time_ps", "omega_q", "cq", "omega_q_raw_hz2", "cq_raw_hz2", "omega_q_centred",
-                          "cq_centred"};
+  for (int64_t k = 0; k < F; k++)
+    t[k] = k * dt;
+  const char *names[7] = {"time_ps",    "omega_q",         "cq",        "omega_q_raw_hz2",
+                          "cq_raw_hz2", "omega_q_centred", "cq_centred"};
   const double *data[7] = {t, acc_w, acc_q, raw_w, raw_q, cen_w, cen_q};
   hsize_t dims[2] = {(hsize_t)F, (hsize_t)(set.ntp > 0 ? set.ntp : 1)};
   for (int q = 0; q < 7; q++) {
@@ -477,9 +538,11 @@ static UfpErrorCode run(MPI_Comm comm)
   }
   UfpCall(UfpH5Close(&g));
   UfpCall(UfpH5CreateGroup(root, "fit", &g));
-  UfpCall(UfpH5WriteStringAttr(g, "model", "b2 + (1 - b2) exp(-(t/tau)^gamma); intervals: bootstrap over Li"));
+  UfpCall(
+      UfpH5WriteStringAttr(g, "model", "b2 + (1 - b2) exp(-(t/tau)^gamma); intervals: bootstrap over Li"));
   UfpCall(UfpH5WriteDoubleAttr(g, "level", set.level));
-  for (int k = 0; k < 2; k++) UfpCall(write_fit(g, &fits[k]));
+  for (int k = 0; k < 2; k++)
+    UfpCall(write_fit(g, &fits[k]));
   UfpCall(UfpH5Close(&g));
   if (set.ntp > 0) {
     UfpCall(UfpH5CreateGroup(root, "sae", &g));
@@ -488,19 +551,24 @@ static UfpErrorCode run(MPI_Comm comm)
     UfpCall(UfpH5WriteSlab(d, H5T_NATIVE_DOUBLE, 0, rank == 0 ? (hsize_t)set.ntp : 0, set.tp));
     UfpCall(UfpH5Close(&d));
     UfpCall(UfpH5CreateDataset(g, "echo", H5T_NATIVE_DOUBLE, 2, de, 0, &d));
-    UfpCall(UfpH5WriteStringAttr(d, "definition", "9/20 <sin(omega_Q(0) t_p) sin(omega_Q(t) t_p)>, t = mixing time"));
+    UfpCall(UfpH5WriteStringAttr(d, "definition",
+                                 "9/20 <sin(omega_Q(0) t_p) sin(omega_Q(t) t_p)>, t = mixing time"));
     UfpCall(UfpH5WriteSlab(d, H5T_NATIVE_DOUBLE, 0, rank == 0 ? (hsize_t)set.ntp : 0, echo));
     UfpCall(UfpH5Close(&d));
     UfpCall(UfpH5Close(&g));
   }
   UfpCall(UfpH5CreateGroup(root, "distributions", &g));
   {
-    const char *cls_names[SITE_NCLASSES + 1] = {SiteClassNames[0], SiteClassNames[1], SiteClassNames[2], "all"};
+    const char *cls_names[SITE_NCLASSES + 1] = {SiteClassNames[0], SiteClassNames[1], SiteClassNames[2],
+                                                "all"};
     UfpCall(UfpH5WriteStringArrayAttr(g, "classes", nclass, cls_names));
-    UfpCall(UfpH5WriteStringAttr(g, "class_rule", traj ? "site class of each Li in the first frame"
-                                                      : "no trajectory: only the last row (all Li) is filled"));
+    UfpCall(UfpH5WriteStringAttr(g, "class_rule",
+                                 traj ? "site class of each Li in the first frame"
+                                      : "no trajectory: only the last row (all Li) is filled"));
     UfpCall(UfpH5WriteDoubleAttr(g, "omega_q_range_hz", wmax));
     UfpCall(UfpH5WriteDoubleAttr(g, "cq_range_hz", qmax));
+    UfpCall(UfpH5WriteDoubleArrayAttr(g, "mean_cq_hz", nclass, cq_mean));
+    UfpCall(UfpH5WriteDoubleArrayAttr(g, "std_cq_hz", nclass, cq_std));
     UfpCall(UfpH5WriteIntAttr(g, "orientation_field", stored));
     hsize_t dh[2] = {(hsize_t)nclass, (hsize_t)nb}, dmap[2] = {(hsize_t)nmap, (hsize_t)nmap};
     UfpCall(UfpH5CreateDataset(g, "omega_q_counts", H5T_NATIVE_DOUBLE, 2, dh, 0, &d));
@@ -508,8 +576,9 @@ static UfpErrorCode run(MPI_Comm comm)
     UfpCall(UfpH5WriteSlab(d, H5T_NATIVE_DOUBLE, 0, rank == 0 ? (hsize_t)nclass : 0, hist_w));
     UfpCall(UfpH5Close(&d));
     UfpCall(UfpH5CreateDataset(g, "cq_counts", H5T_NATIVE_DOUBLE, 2, dh, 0, &d));
-    UfpCall(UfpH5WriteStringAttr(d, "bins", set.signed_cq ? "equal bins on [-cq_range_hz, +cq_range_hz]"
-                                                          : "equal bins on [0, cq_range_hz] of |C_Q|"));
+    UfpCall(UfpH5WriteStringAttr(d, "bins",
+                                 set.signed_cq ? "equal bins on [-cq_range_hz, +cq_range_hz]"
+                                               : "equal bins on [0, cq_range_hz] of |C_Q|"));
     UfpCall(UfpH5WriteSlab(d, H5T_NATIVE_DOUBLE, 0, rank == 0 ? (hsize_t)nclass : 0, hist_q));
     UfpCall(UfpH5Close(&d));
     UfpCall(UfpH5CreateDataset(g, "orientation_counts", H5T_NATIVE_DOUBLE, 2, dmap, 0, &d));
@@ -518,37 +587,67 @@ static UfpErrorCode run(MPI_Comm comm)
     UfpCall(UfpH5Close(&d));
   }
   UfpCall(UfpH5Close(&g));
-  if (traj) {
+  if (dyn) {
     UfpCall(UfpH5CreateGroup(root, "dynamics", &g));
-    UfpCall(UfpH5WriteDoubleAttr(g, "diffusion_m2_per_s", 1e-8 * diffusion));
-    UfpCall(UfpH5WriteDoubleAttr(g, "msd_window_t_min_ps", msd_lo));
-    UfpCall(UfpH5WriteDoubleAttr(g, "msd_window_t_max_ps", msd_hi));
-    UfpCall(UfpH5WriteDoubleAttr(g, "span_ps", span_ps));
-    UfpCall(UfpH5WriteDoubleAttr(g, "hopping_li", hopping));
-    UfpCall(UfpH5WriteDoubleArrayAttr(g, "li_per_class", SITE_NCLASSES, li_class));
-    UfpCall(UfpH5WriteDoubleArrayAttr(g, "hops_per_class", SITE_NCLASSES, hops_class));
+    const char *keys[] = {"diffusion_m2_per_s",
+                          "diffusion_lo_m2_per_s",
+                          "diffusion_hi_m2_per_s",
+                          "msd_window_t_min_ps",
+                          "msd_window_t_max_ps",
+                          "span_ps",
+                          "hops",
+                          "hopping_li",
+                          "hop_rate_lo_per_s",
+                          "hop_rate_hi_per_s",
+                          "hop_length2_A2",
+                          "msd_rate_per_s",
+                          "msd_rate_lo_per_s",
+                          "msd_rate_hi_per_s",
+                          "level"};
+    const double values[] = {dyn->diffusion,   dyn->diffusion_lo, dyn->diffusion_hi, msd_lo,
+                             msd_hi,           span_ps,           dyn->hops,         dyn->hopping,
+                             dyn->hop_rate_lo, dyn->hop_rate_hi,  dyn->hop_length2,  dyn->msd_rate,
+                             dyn->msd_rate_lo, dyn->msd_rate_hi,  set.level};
+    for (int k = 0; k < 15; k++)
+      UfpCall(UfpH5WriteDoubleAttr(g, keys[k], values[k]));
+    UfpCall(UfpH5WriteDoubleArrayAttr(g, "li_per_class", SITE_NCLASSES, dyn->li_class));
+    UfpCall(UfpH5WriteDoubleArrayAttr(g, "hops_per_class", SITE_NCLASSES, dyn->hops_class));
     UfpCall(UfpH5WriteStringArrayAttr(g, "classes", SITE_NCLASSES, SiteClassNames));
-    double rates[SITE_NCLASSES + 1], all = 0;
-    for (int c = 0; c < SITE_NCLASSES; c++) {
-      rates[c] = li_class[c] > 0 ? 1e12 * hops_class[c] / (li_class[c] * span_ps) : NAN;
-      all += hops_class[c];
-    }
-    rates[SITE_NCLASSES] = 1e12 * all / (N * span_ps);
+    double rates[SITE_NCLASSES + 1];
+    for (int c = 0; c < SITE_NCLASSES; c++)
+      rates[c] = dyn->li_class[c] > 0 ? 1e12 * dyn->hops_class[c] / (dyn->li_class[c] * span_ps) : NAN;
+    rates[SITE_NCLASSES] = dyn->hop_rate;
     UfpCall(UfpH5WriteDoubleArrayAttr(g, "hop_rate_per_s", SITE_NCLASSES + 1, rates));
     UfpCall(UfpH5WriteStringAttr(g, "hop_rate_per_s_order", "LiS4, LiS5, LiS6 (class at t = 0), all"));
     hsize_t dm[1] = {(hsize_t)F};
     UfpCall(UfpH5CreateDataset(g, "msd_A2", H5T_NATIVE_DOUBLE, 1, dm, 0, &d));
-    UfpCall(UfpH5WriteSlab(d, H5T_NATIVE_DOUBLE, 0, rank == 0 ? (hsize_t)F : 0, msd));
+    UfpCall(UfpH5WriteSlab(d, H5T_NATIVE_DOUBLE, 0, rank == 0 ? (hsize_t)F : 0, dyn->msd));
     UfpCall(UfpH5Close(&d));
     UfpCall(UfpH5Close(&g));
   }
   UfpCall(UfpH5FileDestroy(&file));
   UfpCall(UfpOutputCommit(comm, path_h5));
-  AcfFigureData fig = {.prefix = set.output, .overwrite = set.overwrite, .nframes = F, .time = t,
-                       .acf_omega = acc_w, .acf_cq = acc_q, .acf_omega_centred = cen_w, .acf_cq_centred = cen_q, .have_dynamics = traj != NULL, .acf_site = acc_site,
-                       .msd = msd, .hop_frames = hop_frames, .nclass = nclass, .nbins = nb,
-                       .omega_range = wmax, .cq_range = qmax, .signed_cq = set.signed_cq, .hist_omega = hist_w,
-                       .hist_cq = hist_q, .nmap = nmap, .map = map};
+  AcfFigureData fig = {.prefix = set.output,
+                       .overwrite = set.overwrite,
+                       .nframes = F,
+                       .time = t,
+                       .acf_omega = acc_w,
+                       .acf_cq = acc_q,
+                       .acf_omega_centred = cen_w,
+                       .acf_cq_centred = cen_q,
+                       .have_dynamics = dyn != NULL,
+                       .acf_site = acc_site,
+                       .msd = dyn ? dyn->msd : NULL,
+                       .hop_frames = dyn ? dyn->hop_frames : NULL,
+                       .nclass = nclass,
+                       .nbins = nb,
+                       .omega_range = wmax,
+                       .cq_range = qmax,
+                       .signed_cq = set.signed_cq,
+                       .hist_omega = hist_w,
+                       .hist_cq = hist_q,
+                       .nmap = nmap,
+                       .map = map};
   for (int k = 0; k < 2; k++) {
     fig.fit_decays[k] = fits[k].r.fit.decays;
     fig.fit_b2[k] = fits[k].r.fit.b2;
@@ -556,8 +655,8 @@ static UfpErrorCode run(MPI_Comm comm)
     fig.fit_gamma[k] = fits[k].r.fit.gamma;
   }
   UfpCall(AcfFiguresWrite(comm, &fig));
-  UfpInfo(comm, "acf-fit: wrote %s and the CSV files and figures %s_* (outputs %.2f s)\n", path_h5, set.output,
-          MPI_Wtime() - t_stage);
+  UfpInfo(comm, "acf-fit: wrote %s and the CSV files and figures %s_* (outputs %.2f s)\n", path_h5,
+          set.output, MPI_Wtime() - t_stage);
   UfpProvenanceDestroy(&prov);
   AcfPlanDestroy(&plan);
   EfgSeriesDestroy(&s);
@@ -576,15 +675,12 @@ static UfpErrorCode run(MPI_Comm comm)
   UfpFree(&work);
   UfpFree(&ids);
   UfpFree(&t);
-  UfpFree(&hopcount);
   UfpFree(&selected);
-  UfpFree(&msd);
-  UfpFree(&msd_one);
+  LiDynamicsDestroy(&dyn);
   LiTrajectoryDestroy(&traj);
   UfpFree(&hist_w);
   UfpFree(&hist_q);
   UfpFree(&acc_site);
-  UfpFree(&hop_frames);
   return UFP_SUCCESS;
 }
 

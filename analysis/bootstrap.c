@@ -19,7 +19,8 @@ UfpErrorCode BootstrapWeights(uint64_t seed, int b, int64_t natoms, int *weights
 {
   memset(weights, 0, sizeof(int) * natoms);
   uint64_t state = seed * 0x9e3779b97f4a7c15ULL + (uint64_t)b * 0xd1b54a32d192ed03ULL + 1;
-  for (int64_t k = 0; k < natoms; k++) weights[splitmix(&state) % (uint64_t)natoms]++;
+  for (int64_t k = 0; k < natoms; k++)
+    weights[splitmix(&state) % (uint64_t)natoms]++;
   return UFP_SUCCESS;
 }
 
@@ -29,7 +30,7 @@ static int ascending(const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
-static void percentiles(double *v, int n, double level, double *lo, double *hi)
+void BootstrapPercentiles(double *v, int n, double level, double *lo, double *hi)
 {
   if (n <= 0) {
     *lo = *hi = NAN;
@@ -51,14 +52,16 @@ static UfpErrorCode weighted_average(MPI_Comm comm, int nlag, int nlocal, const 
     double w = weights ? weights[id[a]] : 1.0;
     if (w == 0.0) continue;
     total += w;
-    for (int k = 0; k < nlag; k++) avg[k] += w * c[(size_t)a * nlag + k];
+    for (int k = 0; k < nlag; k++)
+      avg[k] += w * c[(size_t)a * nlag + k];
   }
   UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, avg, nlag, MPI_DOUBLE, MPI_SUM, comm));
   UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, &total, 1, MPI_DOUBLE, MPI_SUM, comm));
   UfpCheck(total > 0, UFP_ERR_INPUT, "bootstrap: no atoms");
   double scale = normalise ? avg[0] : total;
   UfpCheck(scale != 0.0, UFP_ERR_INPUT, "bootstrap: the average is zero at lag 0");
-  for (int k = 0; k < nlag; k++) avg[k] /= scale;
+  for (int k = 0; k < nlag; k++)
+    avg[k] /= scale;
   return UFP_SUCCESS;
 }
 
@@ -95,10 +98,10 @@ UfpErrorCode BootstrapFit(MPI_Comm comm, const BootstrapSettings *bs, const LsFi
   }
   if (!ierr) {
     res->used = used;
-    percentiles(b2, used, bs->level, &res->b2_lo, &res->b2_hi);
-    percentiles(tau, used, bs->level, &res->tau_lo, &res->tau_hi);
-    percentiles(gamma, used, bs->level, &res->gamma_lo, &res->gamma_hi);
-    percentiles(rate, used, bs->level, &res->rate_lo, &res->rate_hi);
+    BootstrapPercentiles(b2, used, bs->level, &res->b2_lo, &res->b2_hi);
+    BootstrapPercentiles(tau, used, bs->level, &res->tau_lo, &res->tau_hi);
+    BootstrapPercentiles(gamma, used, bs->level, &res->gamma_lo, &res->gamma_hi);
+    BootstrapPercentiles(rate, used, bs->level, &res->rate_lo, &res->rate_hi);
   }
   UfpFree(&avg);
   UfpFree(&b2);
@@ -107,4 +110,29 @@ UfpErrorCode BootstrapFit(MPI_Comm comm, const BootstrapSettings *bs, const LsFi
   UfpFree(&rate);
   UfpFree(&weights);
   return ierr;
+}
+
+UfpErrorCode BootstrapSums(MPI_Comm comm, const BootstrapSettings *bs, int nlocal, const int64_t *id, int nq,
+                           const double *x, int64_t natoms, double *full, double *sums)
+{
+  UfpCheck(bs->resamples >= 0 && natoms > 0, UFP_ERR_INPUT, "bootstrap: %d resamples of %lld atoms",
+           bs->resamples, (long long)natoms);
+  const int B = bs->resamples;
+  memset(full, 0, sizeof(double) * nq);
+  memset(sums, 0, sizeof(double) * B * nq);
+  for (int a = 0; a < nlocal; a++)
+    for (int q = 0; q < nq; q++)
+      full[q] += x[(size_t)a * nq + q];
+  int *weights;
+  UfpCall(UfpCalloc(natoms, &weights));
+  for (int b = 0; b < B; b++) {
+    BootstrapWeights(bs->seed, b, natoms, weights);
+    for (int a = 0; a < nlocal; a++)
+      for (int q = 0; q < nq; q++)
+        sums[(size_t)b * nq + q] += weights[id[a]] * x[(size_t)a * nq + q];
+  }
+  UfpFree(&weights);
+  UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, full, nq, MPI_DOUBLE, MPI_SUM, comm));
+  if (B > 0) UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, B * nq, MPI_DOUBLE, MPI_SUM, comm));
+  return UFP_SUCCESS;
 }

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
 struct UfpOptions_ {
   PetscOptionItems items;
 };
@@ -22,12 +21,12 @@ struct UfpOptions_ {
 /* Read an option with PETSc's error printing switched off, and turn a failure
  * into a usage error that names the option, the value given and what was
  * expected. */
-#define UfpCallOption(expr, name, expected)                                                 \
-  do {                                                                                      \
-    PetscPushErrorHandler(PetscReturnErrorHandler, NULL);                                   \
-    PetscErrorCode ufp_perr_ = (expr);                                                      \
-    PetscPopErrorHandler();                                                                 \
-    if (ufp_perr_) return option_error((name), (expected));                                 \
+#define UfpCallOption(expr, name, expected)                                                                  \
+  do {                                                                                                       \
+    PetscPushErrorHandler(PetscReturnErrorHandler, NULL);                                                    \
+    PetscErrorCode ufp_perr_ = (expr);                                                                       \
+    PetscPopErrorHandler();                                                                                  \
+    if (ufp_perr_) return option_error((name), (expected));                                                  \
   } while (0)
 
 static UfpErrorCode option_error(const char *name, const char *expected)
@@ -127,15 +126,14 @@ UfpErrorCode UfpOptionsInt(UfpOptions o, const char *name, const char *text, con
   char line[512];
   PetscInt v = (PetscInt)*value;
   with_unit(line, sizeof line, text, unit);
-  UfpCallOption(PetscOptionsInt_Private(&o->items, name, line, setter, v, &v, NULL, PETSC_MIN_INT,
-                                        PETSC_MAX_INT),
-                name, "an integer");
+  UfpCallOption(
+      PetscOptionsInt_Private(&o->items, name, line, setter, v, &v, NULL, PETSC_MIN_INT, PETSC_MAX_INT), name,
+      "an integer");
   *value = (long)v;
   return UFP_SUCCESS;
 }
 
-UfpErrorCode UfpOptionsBool(UfpOptions o, const char *name, const char *text, const char *setter,
-                            int *value)
+UfpErrorCode UfpOptionsBool(UfpOptions o, const char *name, const char *text, const char *setter, int *value)
 {
   PetscBool v = *value ? PETSC_TRUE : PETSC_FALSE;
   UfpCallOption(PetscOptionsBool_Private(&o->items, name, text, setter, v, &v, NULL), name,
@@ -164,12 +162,14 @@ UfpErrorCode UfpOptionsRealArray(UfpOptions o, const char *name, const char *tex
   PetscInt count = *n;
   PetscBool flag = PETSC_FALSE;
   UfpCheck(*n <= 64, UFP_ERR_INTERNAL, "at most 64 values per option");
-  for (int i = 0; i < *n; i++) buffer[i] = (PetscReal)values[i];
+  for (int i = 0; i < *n; i++)
+    buffer[i] = (PetscReal)values[i];
   with_unit(line, sizeof line, text, unit);
   UfpCallOption(PetscOptionsRealArray_Private(&o->items, name, line, setter, buffer, &count, &flag), name,
                 "comma-separated real numbers");
   if (flag == PETSC_TRUE) {
-    for (PetscInt i = 0; i < count; i++) values[i] = (double)buffer[i];
+    for (PetscInt i = 0; i < count; i++)
+      values[i] = (double)buffer[i];
     *n = (int)count;
   }
   if (set) *set = flag == PETSC_TRUE;
@@ -186,9 +186,18 @@ UfpErrorCode UfpOptionsChoice(UfpOptions o, const char *name, const char *text, 
     size_t used = strlen(expected);
     snprintf(expected + used, sizeof expected - used, " %s", choices[i]);
   }
-  UfpCallOption(PetscOptionsEList_Private(&o->items, name, text, setter, choices, nchoices,
-                                          choices[*value], &v, NULL),
-                name, expected);
+  UfpCallOption(
+      PetscOptionsEList_Private(&o->items, name, text, setter, choices, nchoices, choices[*value], &v, NULL),
+      name, expected);
   *value = (int)v;
   return UFP_SUCCESS;
+}
+
+int UfpSplitList(char *text, char **items, int max)
+{
+  int n = 0;
+  char *save = NULL;
+  for (char *tok = strtok_r(text, ",", &save); tok && n < max; tok = strtok_r(NULL, ",", &save))
+    items[n++] = tok;
+  return n;
 }

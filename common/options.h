@@ -53,8 +53,7 @@ UfpErrorCode UfpOptionsReal(UfpOptions o, const char *name, const char *text, co
                             const char *setter, double *value);
 UfpErrorCode UfpOptionsInt(UfpOptions o, const char *name, const char *text, const char *unit,
                            const char *setter, long *value);
-UfpErrorCode UfpOptionsBool(UfpOptions o, const char *name, const char *text, const char *setter,
-                            int *value);
+UfpErrorCode UfpOptionsBool(UfpOptions o, const char *name, const char *text, const char *setter, int *value);
 UfpErrorCode UfpOptionsString(UfpOptions o, const char *name, const char *text, const char *setter,
                               char *value, size_t capacity, int *set);
 /* Up to *n reals ("-opt 1,2,3"); on return *n is the number given. */
@@ -63,5 +62,9 @@ UfpErrorCode UfpOptionsRealArray(UfpOptions o, const char *name, const char *tex
 /* One of a list of names; *value is the index. */
 UfpErrorCode UfpOptionsChoice(UfpOptions o, const char *name, const char *text, const char *setter,
                               const char *const *choices, int nchoices, int *value);
+
+/* Split a comma-separated list in place (empty items are skipped); items[]
+ * point into text; returns the count, at most max. */
+int UfpSplitList(char *text, char **items, int max);
 
 #endif

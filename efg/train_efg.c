@@ -50,7 +50,8 @@ static const char help[] =
 enum { MAX_GRID = 16 };
 
 typedef struct {
-  char data[8192], test_data[8192], evaluate[UFP_PATH_MAX], centre[16], isotope[32], species[256], output[UFP_PATH_MAX];
+  char data[8192], test_data[8192], evaluate[UFP_PATH_MAX], centre[16], isotope[32], species[256],
+      output[UFP_PATH_MAX];
   int format, overwrite, split_by_size;
   double test_fraction;
   long seed, kfold, nmax, lmax, sparse;
@@ -84,22 +85,26 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
                            &s->format));
   UfpCall(UfpOptionsString(o, "-efg_centre", "species whose tensors are learned", "EfgSetCentre", s->centre,
                            sizeof s->centre, NULL));
-  UfpCall(UfpOptionsString(o, "-efg_isotope", "isotope for C_Q and omega_Q in the report (default: the centre's "
-                                              "quadrupolar isotope, 7Li)",
+  UfpCall(UfpOptionsString(o, "-efg_isotope",
+                           "isotope for C_Q and omega_Q in the report (default: the centre's "
+                           "quadrupolar isotope, 7Li)",
                            "EfgSetIsotope", s->isotope, sizeof s->isotope, NULL));
   UfpCall(UfpOptionsReal(o, "-efg_test_fraction", "fraction of frames withheld as the test set", "",
                          "EfgSetTestFraction", &s->test_fraction));
-  UfpCall(UfpOptionsString(o, "-efg_test_data", "label files that are the test set (never trained on; replaces "
-                                                "the random test split), comma-separated",
+  UfpCall(UfpOptionsString(o, "-efg_test_data",
+                           "label files that are the test set (never trained on; replaces "
+                           "the random test split), comma-separated",
                            "EfgSetTestData", s->test_data, sizeof s->test_data, NULL));
-  UfpCall(UfpOptionsBool(o, "-efg_test_largest", "test on the frames with the most atoms instead of a random "
-                                                "fraction (size extensivity)",
+  UfpCall(UfpOptionsBool(o, "-efg_test_largest",
+                         "test on the frames with the most atoms instead of a random "
+                         "fraction (size extensivity)",
                          "EfgSetTestLargest", &s->split_by_size));
   UfpCall(UfpOptionsInt(o, "-efg_seed", "seed of the test split and the folds", "", "EfgSetSeed", &s->seed));
   UfpCall(UfpOptionsInt(o, "-efg_kfold", "cross-validation folds over the training frames", "", "EfgSetKfold",
                         &s->kfold));
-  UfpCall(UfpOptionsString(o, "-soap_species", "neighbour species channels, comma-separated (default: all in the "
-                                               "data)",
+  UfpCall(UfpOptionsString(o, "-soap_species",
+                           "neighbour species channels, comma-separated (default: all in the "
+                           "data)",
                            "SoapSetSpecies", s->species, sizeof s->species, NULL));
   int n = MAX_GRID;
   UfpCall(UfpOptionsRealArray(o, "-soap_rcut", "descriptor cutoffs to cross-validate", "Å", "SoapSetCutoff",
@@ -116,18 +121,21 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
                               "SagprSetZeta", s->zeta, &n, NULL));
   if (n > 0 && n != MAX_GRID) s->nzeta = n;
   n = MAX_GRID;
-  UfpCall(UfpOptionsRealArray(o, "-sagpr_sigma2", "regularisers sigma^2 to cross-validate (noise variance "
-                                                  "relative to the targets')",
+  UfpCall(UfpOptionsRealArray(o, "-sagpr_sigma2",
+                              "regularisers sigma^2 to cross-validate (noise variance "
+                              "relative to the targets')",
                               "", "SagprSetSigma2", s->sigma2, &n, NULL));
   if (n > 0 && n != MAX_GRID) s->nsigma2 = n;
   UfpCall(UfpOptionsInt(o, "-sagpr_sparse", "sparse environments M (at most the training environments)", "",
                         "SagprSetSparse", &s->sparse));
   UfpCall(UfpOptionsReal(o, "-sagpr_jitter", "diagonal jitter relative to the mean K_MM diagonal", "",
                          "SagprSetJitter", &s->jitter));
-  UfpCall(UfpOptionsString(o, "-efg_output", "output prefix", "EfgSetOutput", s->output, sizeof s->output, NULL));
+  UfpCall(
+      UfpOptionsString(o, "-efg_output", "output prefix", "EfgSetOutput", s->output, sizeof s->output, NULL));
   UfpCall(UfpOptionsBool(o, "-efg_overwrite", "replace existing outputs", "EfgSetOverwrite", &s->overwrite));
-  UfpCall(UfpOptionsString(o, "-efg_evaluate", "only report the errors of this model (train-efg file) on the test "
-                                              "set, e.g. before retraining",
+  UfpCall(UfpOptionsString(o, "-efg_evaluate",
+                           "only report the errors of this model (train-efg file) on the test "
+                           "set, e.g. before retraining",
                            "EfgSetEvaluate", s->evaluate, sizeof s->evaluate, NULL));
   UfpCall(UfpOptionsEnd(&o));
   if (UfpHelpRequested()) return UFP_SUCCESS;
@@ -139,21 +147,14 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
   return UFP_SUCCESS;
 }
 
-static int split_list(char *text, char **items, int max)
-{
-  int n = 0;
-  for (char *tok = strtok(text, ","); tok && n < max; tok = strtok(NULL, ",")) items[n++] = tok;
-  return n;
-}
-
 /* Environments selected by a predicate on their frame. */
 typedef struct {
   int n;
   int *env;
 } Selection;
 
-static UfpErrorCode select_envs(const EfgDataset *d, int want_test, int skip_fold, double max_u, const double *u,
-                                Selection *sel)
+static UfpErrorCode select_envs(const EfgDataset *d, int want_test, int skip_fold, double max_u,
+                                const double *u, Selection *sel)
 {
   UfpCall(UfpCalloc(d->nenv + 1, &sel->env));
   sel->n = 0;
@@ -178,10 +179,12 @@ static UfpErrorCode select_fold(const EfgDataset *d, int fold, Selection *sel)
 
 /* Gather rows of p0, p2, t for a selection (all of it, or this rank's share). */
 static UfpErrorCode gather(const Selection *sel, int f0, int f2, const double *p0, const double *p2,
-                           const double (*t)[5], int rank, int size, int *n, double **q0, double **q2, double **y)
+                           const double (*t)[5], int rank, int size, int *n, double **q0, double **q2,
+                           double **y)
 {
   int count = 0;
-  for (int k = rank; k < sel->n; k += size) count++;
+  for (int k = rank; k < sel->n; k += size)
+    count++;
   UfpCall(UfpCalloc((size_t)count * f0 + 1, q0));
   UfpCall(UfpCalloc((size_t)count * 5 * f2 + 1, q2));
   UfpCall(UfpCalloc((size_t)count * 5 + 1, y));
@@ -197,8 +200,9 @@ static UfpErrorCode gather(const Selection *sel, int f0, int f2, const double *p
 }
 
 /* Fit on a selection of environments; every rank gets the model. */
-static UfpErrorCode fit(MPI_Comm comm, const EfgDataset *d, const Selection *train, int f0, int f2, const double *p0,
-                        const double *p2, int zeta, double sigma2, double jitter, int sparse, Sagpr *model)
+static UfpErrorCode fit(MPI_Comm comm, const EfgDataset *d, const Selection *train, int f0, int f2,
+                        const double *p0, const double *p2, int zeta, double sigma2, double jitter,
+                        int sparse, Sagpr *model)
 {
   int n, m = train->n < sparse ? train->n : sparse;
   double *all0, *all2, *y, *s0, *s2;
@@ -217,8 +221,8 @@ static UfpErrorCode fit(MPI_Comm comm, const EfgDataset *d, const Selection *tra
   UfpFree(&y);
   UfpFree(&pick);
   double *q0, *q2, *t;
-  UfpCall(gather(train, f0, f2, p0, p2, (const double(*)[5])d->t, UfpCommRank(comm), UfpCommSize(comm), &n, &q0,
-                 &q2, &t));
+  UfpCall(gather(train, f0, f2, p0, p2, (const double(*)[5])d->t, UfpCommRank(comm), UfpCommSize(comm), &n,
+                 &q0, &q2, &t));
   SagprSettings settings = {.zeta = zeta, .sigma2 = sigma2, .jitter = jitter};
   UfpErrorCode ierr = SagprFit(comm, &settings, f0, f2, m, s0, s2, n, q0, q2, t, model);
   UfpFree(&q0);
@@ -238,7 +242,8 @@ static UfpErrorCode predict(const Sagpr model, const Selection *sel, int f0, int
   UfpCall(gather(sel, f0, f2, p0, p2, NULL, 0, 1, &n, &q0, &q2, &y));
   UfpCall(UfpCalloc((size_t)n * 5 + 1, &t));
   UfpErrorCode ierr = SagprPredict(model, n, q0, q2, t);
-  for (int k = 0; k < n && !ierr; k++) UfpEfgFromSpherical(0.0, t + 5 * k, v[k]);
+  for (int k = 0; k < n && !ierr; k++)
+    UfpEfgFromSpherical(0.0, t + 5 * k, v[k]);
   UfpFree(&q0);
   UfpFree(&q2);
   UfpFree(&y);
@@ -252,7 +257,8 @@ typedef struct {
   double rmse; /* a.u., l = 2 components, held-out folds */
 } CvPoint;
 
-static UfpErrorCode make_descriptor(const Settings *set, const EfgDataset *d, double rcut, LambdaSoapSettings *ds)
+static UfpErrorCode make_descriptor(const Settings *set, const EfgDataset *d, double rcut,
+                                    LambdaSoapSettings *ds)
 {
   memset(ds, 0, sizeof *ds);
   ds->rcut = rcut;
@@ -263,9 +269,10 @@ static UfpErrorCode make_descriptor(const Settings *set, const EfgDataset *d, do
   if (set->species[0]) {
     char buf[256], *items[LSOAP_MAX_SPECIES + 1];
     snprintf(buf, sizeof buf, "%s", set->species);
-    int n = split_list(buf, items, LSOAP_MAX_SPECIES + 1);
+    int n = UfpSplitList(buf, items, LSOAP_MAX_SPECIES + 1);
     UfpCheck(n <= LSOAP_MAX_SPECIES, UFP_ERR_USAGE, "-soap_species: at most %d species", LSOAP_MAX_SPECIES);
-    for (int a = 0; a < n; a++) snprintf(ds->species[a], sizeof ds->species[a], "%s", items[a]);
+    for (int a = 0; a < n; a++)
+      snprintf(ds->species[a], sizeof ds->species[a], "%s", items[a]);
     ds->nspecies = n;
   } else
     EfgDatasetSpecies(d, LSOAP_MAX_SPECIES, ds->species, &ds->nspecies);
@@ -274,7 +281,8 @@ static UfpErrorCode make_descriptor(const Settings *set, const EfgDataset *d, do
 
 static void labels_of(const EfgDataset *d, const Selection *sel, double (*v)[3][3])
 {
-  for (int k = 0; k < sel->n; k++) memcpy(v[k], d->v[sel->env[k]], sizeof(double) * 9);
+  for (int k = 0; k < sel->n; k++)
+    memcpy(v[k], d->v[sel->env[k]], sizeof(double) * 9);
 }
 
 /* The text report: the same tables the run prints. */
@@ -292,8 +300,10 @@ static UfpErrorCode write_text(const char *partial, void *ctx)
   const TextReport *r = ctx;
   FILE *out = fopen(partial, "w");
   UfpCheck(out, UFP_ERR_IO, "cannot open %s for writing", partial);
-  fprintf(out, "train-efg report (%s; field along lab z)\n\ncross-validation: rcut (Å), zeta, sigma^2, held-out RMSE of "
-               "the l = 2 components (a.u.)\n",
+  fprintf(out,
+          "train-efg report (%s; field along lab z)\n\ncross-validation: rcut (Å), zeta, sigma^2, held-out "
+          "RMSE of "
+          "the l = 2 components (a.u.)\n",
           r->isotope);
   for (int k = 0; k < r->ncv; k++)
     fprintf(out, "  %5.2f %2d %8.1e %.5e%s\n", r->cv[k].rcut, r->cv[k].zeta, r->cv[k].sigma2, r->cv[k].rmse,
@@ -301,8 +311,10 @@ static UfpErrorCode write_text(const char *partial, void *ctx)
   fprintf(out, "\nerrors:\n");
   EfgMetricsPrint(out, "train", r->train);
   EfgMetricsPrint(out, "test", r->test);
-  fprintf(out, "\nlearning curve: training environments, test omega_Q MAE (kHz), test component RMSE (a.u.)\n");
-  for (int c = 0; c < 4; c++) fprintf(out, "  %6d %8.2f %.4e\n", r->lc_n[c], r->lc_omega[c], r->lc_comp[c]);
+  fprintf(out,
+          "\nlearning curve: training environments, test omega_Q MAE (kHz), test component RMSE (a.u.)\n");
+  for (int c = 0; c < 4; c++)
+    fprintf(out, "  %6d %8.2f %.4e\n", r->lc_n[c], r->lc_omega[c], r->lc_comp[c]);
   int failed = ferror(out);
   failed |= fclose(out) != 0;
   UfpCheck(!failed, UFP_ERR_IO, "error writing %s", partial);
@@ -310,13 +322,16 @@ static UfpErrorCode write_text(const char *partial, void *ctx)
 }
 
 /* The errors of an existing model on the test frames (-efg_evaluate). */
-static UfpErrorCode evaluate_model(MPI_Comm comm, const Settings *set, const EfgDataset *d, const UfpIsotope *iso)
+static UfpErrorCode evaluate_model(MPI_Comm comm, const Settings *set, const EfgDataset *d,
+                                   const UfpIsotope *iso)
 {
   EfgModel model = NULL;
   UfpCall(EfgModelRead(comm, set->evaluate, &model));
   int n = 0;
-  for (int e = 0; e < d->nenv; e++) n += d->test[d->env_frame[e]];
-  UfpCheck(n > 0, UFP_ERR_INPUT, "no test environments to evaluate %s on (give -efg_test_data)", set->evaluate);
+  for (int e = 0; e < d->nenv; e++)
+    n += d->test[d->env_frame[e]];
+  UfpCheck(n > 0, UFP_ERR_INPUT, "no test environments to evaluate %s on (give -efg_test_data)",
+           set->evaluate);
   double(*ref)[3][3], (*pred)[3][3];
   int *centres;
   UfpCall(UfpCalloc(n, &ref));
@@ -334,8 +349,8 @@ static UfpErrorCode evaluate_model(MPI_Comm comm, const Settings *set, const Efg
       }
     UfpCell cell;
     UfpCall(UfpCellSetup(&cell, s->lattice, s->pbc));
-    UfpCall(EfgModelPredict(model, &cell, s->natoms, (const double(*)[3])s->x, (const char(*)[UFP_LABEL_MAX])s->species,
-                            nc, centres, pred + first));
+    UfpCall(EfgModelPredict(model, &cell, s->natoms, (const double(*)[3])s->x,
+                            (const char(*)[UFP_LABEL_MAX])s->species, nc, centres, pred + first));
   }
   EfgMetrics m;
   UfpCall(EfgMetricsCompute(iso, n, (const double(*)[3][3])ref, (const double(*)[3][3])pred, &m));
@@ -360,8 +375,8 @@ static UfpErrorCode run(MPI_Comm comm)
   char datacopy[8192], testcopy[8192], *paths[512];
   snprintf(datacopy, sizeof datacopy, "%s", set.data);
   snprintf(testcopy, sizeof testcopy, "%s", set.test_data);
-  int nfiles = split_list(datacopy, paths, 512);
-  const int ntest_files = set.test_data[0] ? split_list(testcopy, paths + nfiles, 512 - nfiles) : 0;
+  int nfiles = UfpSplitList(datacopy, paths, 512);
+  const int ntest_files = set.test_data[0] ? UfpSplitList(testcopy, paths + nfiles, 512 - nfiles) : 0;
   nfiles += ntest_files;
   const UfpIsotope *iso = NULL;
   UfpCall(set.isotope[0] ? UfpIsotopeResolve(set.isotope, &iso) : UfpIsotopeDefault(set.centre, &iso));
@@ -373,19 +388,27 @@ static UfpErrorCode run(MPI_Comm comm)
   UfpCheck(set.evaluate[0] || set.overwrite || !UfpFileExists(comm, path_report), UFP_ERR_IO,
            "%s exists (use -efg_overwrite to replace it)", path_report);
 
-  EfgDatasetSpec spec = {.nfiles = nfiles, .paths = (const char *const *)paths, .format = set.format,
-                         .centre = set.centre, .test_fraction = set.test_fraction, .seed = (uint64_t)set.seed,
-                         .kfold = set.evaluate[0] ? 0 : (int)set.kfold, .split_by_size = set.split_by_size,
+  EfgDatasetSpec spec = {.nfiles = nfiles,
+                         .paths = (const char *const *)paths,
+                         .format = set.format,
+                         .centre = set.centre,
+                         .test_fraction = set.test_fraction,
+                         .seed = (uint64_t)set.seed,
+                         .kfold = set.evaluate[0] ? 0 : (int)set.kfold,
+                         .split_by_size = set.split_by_size,
                          .ntest_files = ntest_files};
   EfgDataset *d = NULL;
   UfpCall(EfgDatasetLoad(comm, &spec, &d));
   int ntest = 0, nte = 0;
-  for (int q = 0; q < d->nframes; q++) ntest += d->test[q];
-  for (int e = 0; e < d->nenv; e++) nte += d->test[d->env_frame[e]];
-  UfpInfo(comm, "train-efg: %d frames from %d files (%d duplicates dropped): %d training frames (%d %s), %d test "
-                "frames (%d %s); isotope %s\n",
-          d->nframes, nfiles, d->nduplicates, d->nframes - ntest, d->nenv - nte, set.centre, ntest, nte, set.centre,
-          iso->symbol);
+  for (int q = 0; q < d->nframes; q++)
+    ntest += d->test[q];
+  for (int e = 0; e < d->nenv; e++)
+    nte += d->test[d->env_frame[e]];
+  UfpInfo(comm,
+          "train-efg: %d frames from %d files (%d duplicates dropped): %d training frames (%d %s), %d test "
+          "frames (%d %s); isotope %s\n",
+          d->nframes, nfiles, d->nduplicates, d->nframes - ntest, d->nenv - nte, set.centre, ntest, nte,
+          set.centre, iso->symbol);
 
   if (set.evaluate[0]) {
     UfpCall(evaluate_model(comm, &set, d, iso));
@@ -424,7 +447,8 @@ static UfpErrorCode run(MPI_Comm comm)
             for (int h = 0; h < held.n; h++) {
               double t00, t[5];
               UfpEfgToSpherical((const double(*)[3])v[h], &t00, t);
-              for (int mu = 0; mu < 5; mu++) sq += pow(t[mu] - d->t[held.env[h]][mu], 2);
+              for (int mu = 0; mu < 5; mu++)
+                sq += pow(t[mu] - d->t[held.env[h]][mu], 2);
               count += 5;
             }
             UfpFree(&v);
@@ -443,8 +467,8 @@ static UfpErrorCode run(MPI_Comm comm)
     LambdaSoapDestroy(&soap);
   }
   const CvPoint chosen = cv[best];
-  UfpInfo(comm, "train-efg: chosen rcut %.2f Å, zeta %d, sigma^2 %.1e (held-out RMSE %.4e a.u.)\n", chosen.rcut,
-          chosen.zeta, chosen.sigma2, chosen.rmse);
+  UfpInfo(comm, "train-efg: chosen rcut %.2f Å, zeta %d, sigma^2 %.1e (held-out RMSE %.4e a.u.)\n",
+          chosen.rcut, chosen.zeta, chosen.sigma2, chosen.rmse);
 
   /* Final model, test metrics, learning curve. */
   LambdaSoapSettings ds;
@@ -459,7 +483,8 @@ static UfpErrorCode run(MPI_Comm comm)
   UfpCall(select_envs(d, 0, -1, 0, NULL, &train));
   UfpCall(select_envs(d, 1, -1, 0, NULL, &test));
   Sagpr gpr;
-  UfpCall(fit(comm, d, &train, f0, f2, p0, p2, chosen.zeta, chosen.sigma2, set.jitter, (int)set.sparse, &gpr));
+  UfpCall(
+      fit(comm, d, &train, f0, f2, p0, p2, chosen.zeta, chosen.sigma2, set.jitter, (int)set.sparse, &gpr));
   double(*ref_train)[3][3], (*pred_train)[3][3], (*ref_test)[3][3], (*pred_test)[3][3];
   UfpCall(UfpCalloc(train.n + 1, &ref_train));
   UfpCall(UfpCalloc(train.n + 1, &pred_train));
@@ -483,7 +508,8 @@ static UfpErrorCode run(MPI_Comm comm)
   const double fractions[4] = {0.125, 0.25, 0.5, 1.0};
   double *u;
   UfpCall(UfpCalloc(d->nframes + 1, &u));
-  for (int q = 0; q < d->nframes; q++) u[q] = (double)((q * 2654435761u + (unsigned)set.seed) % 1000003u) / 1000003.0;
+  for (int q = 0; q < d->nframes; q++)
+    u[q] = (double)((q * 2654435761u + (unsigned)set.seed) % 1000003u) / 1000003.0;
   int lc_n[4];
   double lc_omega[4], lc_comp[4];
   for (int c = 0; c < 4; c++) {
@@ -493,7 +519,8 @@ static UfpErrorCode run(MPI_Comm comm)
     lc_omega[c] = lc_comp[c] = NAN;
     if (part.n >= 2 && test.n > 0) {
       Sagpr model;
-      UfpCall(fit(comm, d, &part, f0, f2, p0, p2, chosen.zeta, chosen.sigma2, set.jitter, (int)set.sparse, &model));
+      UfpCall(fit(comm, d, &part, f0, f2, p0, p2, chosen.zeta, chosen.sigma2, set.jitter, (int)set.sparse,
+                  &model));
       double(*v)[3][3];
       UfpCall(UfpCalloc(test.n + 1, &v));
       UfpCall(predict(model, &test, f0, f2, p0, p2, v));
@@ -505,8 +532,9 @@ static UfpErrorCode run(MPI_Comm comm)
       UfpFree(&v);
       SagprDestroy(&model);
     }
-    UfpInfo(comm, "train-efg: learning curve: %5d training environments -> test omega_Q MAE %.2f kHz, component "
-                  "RMSE %.3e a.u.\n",
+    UfpInfo(comm,
+            "train-efg: learning curve: %5d training environments -> test omega_Q MAE %.2f kHz, component "
+            "RMSE %.3e a.u.\n",
             lc_n[c], lc_omega[c], lc_comp[c]);
     UfpFree(&part.env);
   }
@@ -518,7 +546,8 @@ static UfpErrorCode run(MPI_Comm comm)
   UfpProvenance *prov = NULL;
   UfpCall(UfpProvenanceCreate(comm, "train-efg", options, &prov));
   free(options);
-  for (int f = 0; f < nfiles; f++) UfpCall(UfpProvenanceAddInput(prov, paths[f]));
+  for (int f = 0; f < nfiles; f++)
+    UfpCall(UfpProvenanceAddInput(prov, paths[f]));
   EfgModel model = NULL;
   UfpCall(EfgModelCreateSagpr(&ds, set.centre, gpr, &model));
   char partial[UFP_PATH_MAX + 32];
@@ -553,18 +582,21 @@ static UfpErrorCode run(MPI_Comm comm)
   }
   hsize_t dims2[2] = {(hsize_t)ncv, 4};
   UfpCall(UfpH5CreateDataset(g, "grid", H5T_NATIVE_DOUBLE, 2, dims2, 0, &dset));
-  UfpCall(UfpH5WriteStringAttr(dset, "columns", "rcut (Å), zeta, sigma^2, held-out RMSE of l=2 components (a.u.)"));
+  UfpCall(UfpH5WriteStringAttr(dset, "columns",
+                               "rcut (Å), zeta, sigma^2, held-out RMSE of l=2 components (a.u.)"));
   UfpCall(UfpH5WriteSlab(dset, H5T_NATIVE_DOUBLE, 0, UfpCommRank(comm) == 0 ? (hsize_t)ncv : 0, table));
   UfpCall(UfpH5Close(&dset));
   UfpCall(UfpH5Close(&g));
   UfpFree(&table);
   UfpCall(UfpH5CreateGroup(root, "learning_curve", &g));
   double lc[12];
-  for (int c = 0; c < 4; c++) lc[3 * c] = lc_n[c], lc[3 * c + 1] = lc_omega[c], lc[3 * c + 2] = lc_comp[c];
+  for (int c = 0; c < 4; c++)
+    lc[3 * c] = lc_n[c], lc[3 * c + 1] = lc_omega[c], lc[3 * c + 2] = lc_comp[c];
   hsize_t dlc[2] = {4, 3};
   UfpCall(UfpH5CreateDataset(g, "points", H5T_NATIVE_DOUBLE, 2, dlc, 0, &dset));
-  UfpCall(UfpH5WriteStringAttr(dset, "columns", "training environments, test omega_Q MAE (kHz), test component "
-                                                "RMSE (a.u.)"));
+  UfpCall(UfpH5WriteStringAttr(dset, "columns",
+                               "training environments, test omega_Q MAE (kHz), test component "
+                               "RMSE (a.u.)"));
   UfpCall(UfpH5WriteSlab(dset, H5T_NATIVE_DOUBLE, 0, UfpCommRank(comm) == 0 ? 4 : 0, lc));
   UfpCall(UfpH5Close(&dset));
   UfpCall(UfpH5Close(&g));
@@ -572,10 +604,12 @@ static UfpErrorCode run(MPI_Comm comm)
   hsize_t dp[3] = {(hsize_t)test.n, 3, 3};
   if (test.n > 0) {
     UfpCall(UfpH5CreateDataset(g, "test_reference", H5T_NATIVE_DOUBLE, 3, dp, 0, &dset));
-    UfpCall(UfpH5WriteSlab(dset, H5T_NATIVE_DOUBLE, 0, UfpCommRank(comm) == 0 ? (hsize_t)test.n : 0, ref_test));
+    UfpCall(
+        UfpH5WriteSlab(dset, H5T_NATIVE_DOUBLE, 0, UfpCommRank(comm) == 0 ? (hsize_t)test.n : 0, ref_test));
     UfpCall(UfpH5Close(&dset));
     UfpCall(UfpH5CreateDataset(g, "test_predicted", H5T_NATIVE_DOUBLE, 3, dp, 0, &dset));
-    UfpCall(UfpH5WriteSlab(dset, H5T_NATIVE_DOUBLE, 0, UfpCommRank(comm) == 0 ? (hsize_t)test.n : 0, pred_test));
+    UfpCall(
+        UfpH5WriteSlab(dset, H5T_NATIVE_DOUBLE, 0, UfpCommRank(comm) == 0 ? (hsize_t)test.n : 0, pred_test));
     UfpCall(UfpH5WriteStringAttr(dset, "units", "atomic units of EFG"));
     UfpCall(UfpH5Close(&dset));
   }

@@ -70,17 +70,21 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
   UfpCall(UfpOptionsBegin(comm, NULL, "train-select: frames to label", &o));
   UfpCall(UfpOptionsString(o, "-select_trajectory", "candidate H5MD trajectories, comma-separated",
                            "SelectSetTrajectories", s->trajectories, sizeof s->trajectories, NULL));
-  UfpCall(UfpOptionsInt(o, "-select_every", "take every n-th frame as a candidate", "", "SelectSetEvery", &s->every));
+  UfpCall(UfpOptionsInt(o, "-select_every", "take every n-th frame as a candidate", "", "SelectSetEvery",
+                        &s->every));
   UfpCall(UfpOptionsInt(o, "-select_first_frame", "first candidate frame (skip equilibration)", "",
                         "SelectSetFirstFrame", &s->first_frame));
-  UfpCall(UfpOptionsString(o, "-select_train", "current training set(s), extxyz, comma-separated (may be empty)",
+  UfpCall(UfpOptionsString(o, "-select_train",
+                           "current training set(s), extxyz, comma-separated (may be empty)",
                            "SelectSetTrain", s->train, sizeof s->train, NULL));
   UfpCall(UfpOptionsInt(o, "-select_count", "frames to pick", "", "SelectSetCount", &s->count));
-  UfpCall(UfpOptionsChoice(o, "-select_method", "fps: farthest from the set in fingerprint space; committee: the "
-                                               "largest force spread of -select_committee (md/committee.h), at least "
-                                               "-select_min_distance apart",
+  UfpCall(UfpOptionsChoice(o, "-select_method",
+                           "fps: farthest from the set in fingerprint space; committee: the "
+                           "largest force spread of -select_committee (md/committee.h), at least "
+                           "-select_min_distance apart",
                            "SelectSetMethod", method_names, 2, &s->method));
-  UfpCall(UfpOptionsString(o, "-select_committee", "UF3 potentials of the committee (.uf3 or .json), comma-separated",
+  UfpCall(UfpOptionsString(o, "-select_committee",
+                           "UF3 potentials of the committee (.uf3 or .json), comma-separated",
                            "SelectSetCommittee", s->committee, sizeof s->committee, NULL));
   UfpCall(UfpOptionsReal(o, "-select_min_distance", "never pick frames closer than this to the set", "",
                          "SelectSetMinDistance", &s->min_distance));
@@ -91,37 +95,32 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
   s->cluster_vacuum = 5.0;
   s->bond_cutoff = 2.4;
   snprintf(s->cluster_centre, sizeof s->cluster_centre, "Li");
-  UfpCall(UfpOptionsReal(o, "-select_cluster_radius", "carve a cluster of this radius around the most novel "
-                                                      "centre atom of each pick instead of the whole cell (0: cells)",
+  UfpCall(UfpOptionsReal(o, "-select_cluster_radius",
+                         "carve a cluster of this radius around the most novel "
+                         "centre atom of each pick instead of the whole cell (0: cells)",
                          "Å", "SelectSetClusterRadius", &s->cluster_radius));
-  UfpCall(UfpOptionsString(o, "-select_cluster_centre", "species of the cluster centres", "SelectSetClusterCentre",
-                           s->cluster_centre, sizeof s->cluster_centre, NULL));
+  UfpCall(UfpOptionsString(o, "-select_cluster_centre", "species of the cluster centres",
+                           "SelectSetClusterCentre", s->cluster_centre, sizeof s->cluster_centre, NULL));
   UfpCall(UfpOptionsReal(o, "-select_cluster_vacuum", "empty space around a cluster in its box", "Å",
                          "SelectSetClusterVacuum", &s->cluster_vacuum));
-  UfpCall(UfpOptionsReal(o, "-select_bond_cutoff", "atoms closer than this (neither an alkali) are one unit", "Å",
-                         "SelectSetBondCutoff", &s->bond_cutoff));
+  UfpCall(UfpOptionsReal(o, "-select_bond_cutoff", "atoms closer than this (neither an alkali) are one unit",
+                         "Å", "SelectSetBondCutoff", &s->bond_cutoff));
   UfpCall(UfpOptionsString(o, "-select_output", "picked frames (extxyz)", "SelectSetOutput", s->output,
                            sizeof s->output, NULL));
-  UfpCall(UfpOptionsBool(o, "-select_overwrite", "replace an existing output", "SelectSetOverwrite", &s->overwrite));
+  UfpCall(UfpOptionsBool(o, "-select_overwrite", "replace an existing output", "SelectSetOverwrite",
+                         &s->overwrite));
   UfpCall(UfpOptionsEnd(&o));
   if (UfpHelpRequested()) return UFP_SUCCESS;
   UfpCheck(s->trajectories[0] && s->output[0], UFP_ERR_USAGE,
            "-select_trajectory and -select_output are required (see -help)");
   UfpCheck(s->count >= 1 && s->every >= 1 && s->first_frame >= 0 && s->min_distance >= 0 && s->rcut > 0 &&
                s->sigma > 0 && s->nmax >= 1 && s->lmax >= 0,
-           UFP_ERR_USAGE, "need -select_count >= 1, -select_every >= 1, -select_first_frame >= 0, and positive SOAP "
-                          "settings");
+           UFP_ERR_USAGE,
+           "need -select_count >= 1, -select_every >= 1, -select_first_frame >= 0, and positive SOAP "
+           "settings");
   UfpCheck(s->method != METHOD_COMMITTEE || strchr(s->committee, ','), UFP_ERR_USAGE,
            "-select_method committee needs -select_committee with at least two potentials");
   return UFP_SUCCESS;
-}
-
-/* Split a comma-separated list in place. */
-static int split(char *list, char **items, int max)
-{
-  int n = 0;
-  for (char *p = strtok(list, ","); p && n < max; p = strtok(NULL, ",")) items[n++] = p;
-  return n;
 }
 
 static void add_species(int *n, char (*list)[16], const char *label)
@@ -133,8 +132,8 @@ static void add_species(int *n, char (*list)[16], const char *label)
 
 /* lambda = 0 environments of the atoms of one species: *n atoms, their
  * indices and vectors (both malloc'd). */
-static UfpErrorCode species_envs(LambdaSoap soap, const char *species, const UfpStructure *u, int *n, int **atoms,
-                                 double **env)
+static UfpErrorCode species_envs(LambdaSoap soap, const char *species, const UfpStructure *u, int *n,
+                                 int **atoms, double **env)
 {
   const int f0 = LambdaSoapSize(soap, 0);
   int *channel = NULL;
@@ -168,7 +167,8 @@ static UfpErrorCode novel_centre(LambdaSoap soap, const Settings *set, const Ufp
   UfpErrorCode ierr = n > 0 ? UfpCalloc(n, &dmin)
                             : UfpError(UFP_ERR_INPUT, "a picked frame has no %s atom to centre a cluster on",
                                        set->cluster_centre);
-  for (int c = 0; c < n && !ierr; c++) dmin[c] = INFINITY;
+  for (int c = 0; c < n && !ierr; c++)
+    dmin[c] = INFINITY;
   for (int t = 0; t < nref && !ierr; t++) {
     int m = 0, *tatoms = NULL;
     double *tenv = NULL;
@@ -176,7 +176,8 @@ static UfpErrorCode novel_centre(LambdaSoap soap, const Settings *set, const Ufp
     for (int c = 0; c < n && !ierr; c++)
       for (int e = 0; e < m; e++) {
         double d = 0.0;
-        for (int k = 0; k < f0; k++) d += pow(env[(size_t)c * f0 + k] - tenv[(size_t)e * f0 + k], 2);
+        for (int k = 0; k < f0; k++)
+          d += pow(env[(size_t)c * f0 + k] - tenv[(size_t)e * f0 + k], 2);
         dmin[c] = fmin(dmin[c], d);
       }
     UfpFree(&tatoms);
@@ -199,8 +200,8 @@ static UfpErrorCode run(MPI_Comm comm)
   if (UfpHelpRequested()) return UFP_SUCCESS;
   const int rank = UfpCommRank(comm), size = UfpCommSize(comm);
   char *traj_path[MAX_FILES], *train_path[MAX_FILES];
-  const int ntraj = split(set.trajectories, traj_path, MAX_FILES);
-  const int ntrain = set.train[0] ? split(set.train, train_path, MAX_FILES) : 0;
+  const int ntraj = UfpSplitList(set.trajectories, traj_path, MAX_FILES);
+  const int ntrain = set.train[0] ? UfpSplitList(set.train, train_path, MAX_FILES) : 0;
 
   /* Candidates: (trajectory, frame). */
   UfpH5md *traj[MAX_FILES] = {0};
@@ -214,15 +215,18 @@ static UfpErrorCode run(MPI_Comm comm)
     nframes[t] = UfpH5mdNumFrames(traj[t]);
     UfpCall(UfpCalloc(natoms[t], &species[t]));
     UfpCall(UfpH5mdReadSpecies(traj[t], species[t]));
-    for (int64_t i = 0; i < natoms[t]; i++) add_species(&nspecies, slist, species[t][i]);
+    for (int64_t i = 0; i < natoms[t]; i++)
+      add_species(&nspecies, slist, species[t][i]);
     if (nframes[t] > set.first_frame) ncand += (int)((nframes[t] - 1 - set.first_frame) / set.every + 1);
   }
-  UfpCheck(ncand > 0, UFP_ERR_INPUT, "no candidate frames (from frame %ld, every %ld)", set.first_frame, set.every);
+  UfpCheck(ncand > 0, UFP_ERR_INPUT, "no candidate frames (from frame %ld, every %ld)", set.first_frame,
+           set.every);
   int *cand_traj, *cand_frame;
   UfpCall(UfpCalloc(ncand, &cand_traj));
   UfpCall(UfpCalloc(ncand, &cand_frame));
   for (int t = 0, c = 0; t < ntraj; t++)
-    for (int64_t fr = set.first_frame; fr < nframes[t]; fr += set.every) cand_traj[c] = t, cand_frame[c++] = (int)fr;
+    for (int64_t fr = set.first_frame; fr < nframes[t]; fr += set.every)
+      cand_traj[c] = t, cand_frame[c++] = (int)fr;
   int nref = 0;
   UfpStructure **train = NULL;
   for (int k = 0; k < ntrain; k++) {
@@ -232,16 +236,22 @@ static UfpErrorCode run(MPI_Comm comm)
     UfpCall(UfpRealloc(nref + n, &train));
     for (int j = 0; j < n; j++) {
       train[nref + j] = more[j];
-      for (int i = 0; i < more[j]->natoms; i++) add_species(&nspecies, slist, more[j]->species[i]);
+      for (int i = 0; i < more[j]->natoms; i++)
+        add_species(&nspecies, slist, more[j]->species[i]);
     }
     nref += n;
     UfpFree(&more);
   }
 
   /* Fingerprints, split over ranks, summed into full tables. */
-  LambdaSoapSettings ls = {.nspecies = nspecies, .rcut = set.rcut, .cutoff_width = 0.5, .sigma = set.sigma,
-                           .nmax = (int)set.nmax, .lmax = (int)set.lmax};
-  for (int s = 0; s < nspecies; s++) memcpy(ls.species[s], slist[s], 16);
+  LambdaSoapSettings ls = {.nspecies = nspecies,
+                           .rcut = set.rcut,
+                           .cutoff_width = 0.5,
+                           .sigma = set.sigma,
+                           .nmax = (int)set.nmax,
+                           .lmax = (int)set.lmax};
+  for (int s = 0; s < nspecies; s++)
+    memcpy(ls.species[s], slist[s], 16);
   LambdaSoap soap = NULL;
   UfpCall(LambdaSoapCreate(&ls, &soap));
   const int f = nspecies * LambdaSoapSize(soap, 0);
@@ -255,8 +265,9 @@ static UfpErrorCode run(MPI_Comm comm)
   UfpCall(UfpCalloc(ncand, &spread));
   if (set.method == METHOD_COMMITTEE) {
     char *pot_path[MAX_FILES];
-    npot = split(set.committee, pot_path, MAX_FILES);
-    for (int k = 0; k < npot; k++) UfpCall(Uf3PotentialRead(pot_path[k], 0, NULL, &pots[k]));
+    npot = UfpSplitList(set.committee, pot_path, MAX_FILES);
+    for (int k = 0; k < npot; k++)
+      UfpCall(Uf3PotentialRead(pot_path[k], 0, NULL, &pots[k]));
   }
   UfpErrorCode ierr = UFP_SUCCESS;
   for (int c = rank; c < ncand && !ierr; c += size) {
@@ -269,12 +280,14 @@ static UfpErrorCode run(MPI_Comm comm)
     int pbc[3] = {1, 1, 1};
     ierr = UfpCalloc(natoms[t], &x);
     if (!ierr) ierr = UfpCalloc(natoms[t], &labels);
-    for (int64_t i = 0; i < natoms[t] && !ierr; i++) snprintf(labels[i], UFP_LABEL_MAX, "%s", species[t][i]);
+    for (int64_t i = 0; i < natoms[t] && !ierr; i++)
+      snprintf(labels[i], UFP_LABEL_MAX, "%s", species[t][i]);
     if (!ierr) ierr = UfpH5mdReadFrame(traj[t], cand_frame[c], &step, &time, lattice, x, NULL, NULL, NULL);
     if (!ierr) ierr = UfpCellSetup(&cell, lattice, pbc);
     if (!ierr)
-      ierr = FrameFingerprint(soap, nspecies, (const char(*)[16])slist, &cell, (int)natoms[t], (const double(*)[3])x,
-                              (const char(*)[UFP_LABEL_MAX])labels, fc + (size_t)c * f);
+      ierr =
+          FrameFingerprint(soap, nspecies, (const char(*)[16])slist, &cell, (int)natoms[t],
+                           (const double(*)[3])x, (const char(*)[UFP_LABEL_MAX])labels, fc + (size_t)c * f);
     if (!ierr && npot > 0) {
       UfpStructure *u = NULL;
       ierr = UfpStructureCreate((int)natoms[t], &u);
@@ -283,7 +296,8 @@ static UfpErrorCode run(MPI_Comm comm)
         memcpy(u->x, x, sizeof *x * (size_t)natoms[t]);
         u->has_lattice = 1;
       }
-      for (int64_t i = 0; i < natoms[t] && !ierr; i++) ierr = UfpStructureSetSpecies(u, (int)i, labels[i]);
+      for (int64_t i = 0; i < natoms[t] && !ierr; i++)
+        ierr = UfpStructureSetSpecies(u, (int)i, labels[i]);
       if (!ierr) ierr = Uf3CommitteeSpread(npot, pots, u, &spread[c]);
       UfpStructureDestroy(&u);
     }
@@ -295,8 +309,8 @@ static UfpErrorCode run(MPI_Comm comm)
     ierr = UfpCellSetup(&cell, train[r]->lattice, train[r]->pbc);
     if (!ierr)
       ierr = FrameFingerprint(soap, nspecies, (const char(*)[16])slist, &cell, train[r]->natoms,
-                              (const double(*)[3])train[r]->x, (const char(*)[UFP_LABEL_MAX])train[r]->species,
-                              fr + (size_t)r * f);
+                              (const double(*)[3])train[r]->x,
+                              (const char(*)[UFP_LABEL_MAX])train[r]->species, fr + (size_t)r * f);
   }
   UfpCall(UfpErrorSync(comm, ierr));
   UfpCallMPI(MPI_Allreduce(MPI_IN_PLACE, fc, ncand * f, MPI_DOUBLE, MPI_SUM, comm));
@@ -308,17 +322,22 @@ static UfpErrorCode run(MPI_Comm comm)
   UfpCall(UfpCalloc(set.count, &picked));
   UfpCall(UfpCalloc(set.count, &distance));
   if (set.method == METHOD_FPS)
-    UfpCall(FrameSelectFarthest(ncand, f, fc, nref, fr, (int)set.count, set.min_distance, picked, distance, &npicked));
+    UfpCall(FrameSelectFarthest(ncand, f, fc, nref, fr, (int)set.count, set.min_distance, picked, distance,
+                                &npicked));
   else
     UfpCall(FrameSelectLargest(ncand, f, fc, spread, (int)set.count, set.min_distance, picked, &npicked));
   if (set.method == METHOD_COMMITTEE)
-    for (int k = 0; k < npicked; k++) distance[k] = spread[picked[k]];
-  UfpInfo(comm, "train-select: %d candidate frames from %d trajectories, %d training structures, %d species, %d "
-                "fingerprint numbers; picked %d\n",
+    for (int k = 0; k < npicked; k++)
+      distance[k] = spread[picked[k]];
+  UfpInfo(comm,
+          "train-select: %d candidate frames from %d trajectories, %d training structures, %d species, %d "
+          "fingerprint numbers; picked %d\n",
           ncand, ntraj, nref, nspecies, f, npicked);
-  UfpInfo(comm, "  %-40s %8s %10s\n", "trajectory", "frame", set.method == METHOD_FPS ? "distance" : "spread eV/Å");
+  UfpInfo(comm, "  %-40s %8s %10s\n", "trajectory", "frame",
+          set.method == METHOD_FPS ? "distance" : "spread eV/Å");
   for (int k = 0; k < npicked; k++)
-    UfpInfo(comm, "  %-40s %8d %10.4g\n", traj_path[cand_traj[picked[k]]], cand_frame[picked[k]], distance[k]);
+    UfpInfo(comm, "  %-40s %8d %10.4g\n", traj_path[cand_traj[picked[k]]], cand_frame[picked[k]],
+            distance[k]);
 
   /* The picked cells, written by rank 0. */
   UfpStructure **out = NULL;
@@ -332,8 +351,10 @@ static UfpErrorCode run(MPI_Comm comm)
       double time;
       ierr = UfpStructureCreate((int)natoms[t], &s);
       out[k] = s;
-      if (!ierr) ierr = UfpH5mdReadFrame(traj[t], cand_frame[c], &step, &time, s->lattice, s->x, NULL, NULL, NULL);
-      for (int64_t i = 0; i < natoms[t] && !ierr; i++) ierr = UfpStructureSetSpecies(s, (int)i, species[t][i]);
+      if (!ierr)
+        ierr = UfpH5mdReadFrame(traj[t], cand_frame[c], &step, &time, s->lattice, s->x, NULL, NULL, NULL);
+      for (int64_t i = 0; i < natoms[t] && !ierr; i++)
+        ierr = UfpStructureSetSpecies(s, (int)i, species[t][i]);
       if (!ierr) {
         s->has_lattice = 1;
         s->pbc[0] = s->pbc[1] = s->pbc[2] = 1;
@@ -343,14 +364,15 @@ static UfpErrorCode run(MPI_Comm comm)
         if (!ierr) ierr = UfpStructureSetInfoInt(s, "step", 'I', 1, &st);
         if (!ierr) ierr = UfpStructureSetInfoReal(s, "time_ps", 1, &time);
         if (!ierr)
-          ierr = UfpStructureSetInfoReal(s, set.method == METHOD_FPS ? "select_distance" : "committee_spread", 1,
-                                         &distance[k]);
+          ierr = UfpStructureSetInfoReal(s, set.method == METHOD_FPS ? "select_distance" : "committee_spread",
+                                         1, &distance[k]);
       }
       if (!ierr && set.cluster_radius > 0) {
         int centre = -1;
         ierr = novel_centre(soap, &set, s, nref, train, &centre);
         UfpStructure *c = NULL;
-        if (!ierr) ierr = FrameCarveCluster(s, centre, set.cluster_radius, set.bond_cutoff, set.cluster_vacuum, &c);
+        if (!ierr)
+          ierr = FrameCarveCluster(s, centre, set.cluster_radius, set.bond_cutoff, set.cluster_vacuum, &c);
         if (!ierr) {
           UfpInfoValue *src = UfpStructureFindInfo(s, "source");
           long frame = cand_frame[picked[k]];
@@ -373,7 +395,8 @@ static UfpErrorCode run(MPI_Comm comm)
     UfpFree(&species[t]);
   }
   LambdaSoapDestroy(&soap);
-  for (int k = 0; k < npot; k++) Uf3PotentialDestroy(&pots[k]);
+  for (int k = 0; k < npot; k++)
+    Uf3PotentialDestroy(&pots[k]);
   UfpFree(&spread);
   UfpFree(&fc);
   UfpFree(&fr);

@@ -17,7 +17,9 @@
 # files) are kept once, in training.
 # UFP_EXTRA_DATA (comma-separated extxyz, e.g. this project's CP2K labels
 # from train-label) adds files as dataset "cp2k" with its own energy
-# offsets, all in training (UFP_EXTRA_ROLE=split to split them too).
+# offsets, all in training (UFP_EXTRA_ROLE=split to split them too), each
+# frame with weight UFP_EXTRA_WEIGHT (default 1; the public data has about
+# 2000 frames, so a few dozen new labels need a larger weight to count).
 #
 # Basis: pairs from the closest approach in the data (minus 0.25 Å) to
 # 5.5 Å, 20 intervals; triplets r_ij, r_ik up to 4.5 Å (5 intervals) and r_jk
@@ -40,11 +42,12 @@ g=$dft/lps_gigli2024_sample
 data="$a/beta_Li3PS4_3000K_64at.extxyz,$a/gamma_Li3PS4_3000K_128at.extxyz,$a/glass_Li91P35S129_a_255at.extxyz,$a/glass_Li91P35S129_b_255at.extxyz,$g/train.xyz,$g/val.xyz,$g/test.xyz"
 datasets=aau,aau,aau,aau,gigli,gigli,gigli
 roles=split,split,split,split,train,validation,test
+weights=1,1,1,1,1,1,1
 for f in ${UFP_EXTRA_DATA//,/ }; do
-  data+=",$f"; datasets+=",cp2k"; roles+=",${UFP_EXTRA_ROLE:-train}"
+  data+=",$f"; datasets+=",cp2k"; roles+=",${UFP_EXTRA_ROLE:-train}"; weights+=",${UFP_EXTRA_WEIGHT:-1}"
 done
 mpiexec -n "$ranks" --oversubscribe ${UFP_TRAIN_WRAPPER:-} "$build/md/train-ufp" \
-  -data "$data" -data_dataset "$datasets" -data_role "$roles" \
+  -data "$data" -data_dataset "$datasets" -data_role "$roles" -data_weight "$weights" \
   -data_validation_fraction 0.1 -data_test_fraction 0.1 -data_seed 1 \
   -basis_r_max_2b 5.5 -basis_resolution_2b 20 \
   -basis_r_max_3b 4.5 -basis_resolution_3b 5 -basis_resolution_3b_jk 10 \

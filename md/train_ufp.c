@@ -98,17 +98,21 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
   UfpCall(UfpOptionsBegin(comm, NULL, "train-ufp: UF3 potential fit", &o));
   UfpCall(UfpOptionsString(o, "-data", "training data: extxyz files, comma-separated", "FitSetData", s->data,
                            sizeof s->data, NULL));
-  UfpCall(UfpOptionsString(o, "-data_dataset", "dataset (shared energy zero) of each file, comma-separated "
-                                               "(default: one per file)",
+  UfpCall(UfpOptionsString(o, "-data_dataset",
+                           "dataset (shared energy zero) of each file, comma-separated "
+                           "(default: one per file)",
                            "FitSetDataset", s->datasets, sizeof s->datasets, NULL));
-  UfpCall(UfpOptionsString(o, "-data_role", "role of each file: split, train, validation or test (default split)",
+  UfpCall(UfpOptionsString(o, "-data_role",
+                           "role of each file: split, train, validation or test (default split)",
                            "FitSetRole", s->roles, sizeof s->roles, NULL));
-  UfpCall(UfpOptionsString(o, "-data_weight", "weight of each file, comma-separated (default 1)", "FitSetWeight",
-                           s->weights, sizeof s->weights, NULL));
-  UfpCall(UfpOptionsString(o, "-data_energy", "energy use per dataset: NAME=reference|offset|none,... (default: "
-                                              "the first dataset reference, the others offset)",
+  UfpCall(UfpOptionsString(o, "-data_weight", "weight of each file, comma-separated (default 1)",
+                           "FitSetWeight", s->weights, sizeof s->weights, NULL));
+  UfpCall(UfpOptionsString(o, "-data_energy",
+                           "energy use per dataset: NAME=reference|offset|none,... (default: "
+                           "the first dataset reference, the others offset)",
                            "FitSetEnergyMode", s->energy, sizeof s->energy, NULL));
-  UfpCall(UfpOptionsReal(o, "-data_validation_fraction", "fraction of each split file held out for validation", "",
+  UfpCall(UfpOptionsReal(o, "-data_validation_fraction",
+                         "fraction of each split file held out for validation", "",
                          "FitSetValidationFraction", &s->validation_fraction));
   UfpCall(UfpOptionsReal(o, "-data_test_fraction", "fraction of each split file held out for testing", "",
                          "FitSetTestFraction", &s->test_fraction));
@@ -117,67 +121,82 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
                         "FitSetKFold", &s->kfold));
   UfpCall(UfpOptionsString(o, "-data_elements", "element order of the model (default: all found, by Z)",
                            "FitSetElements", s->elements, sizeof s->elements, NULL));
-  UfpCall(UfpOptionsString(o, "-data_energy_key", "per-frame energy key (eV)", "FitSetEnergyKey", s->energy_key,
-                           sizeof s->energy_key, NULL));
-  UfpCall(UfpOptionsString(o, "-data_forces_key", "per-atom force column (eV/Å)", "FitSetForcesKey", s->forces_key,
-                           sizeof s->forces_key, NULL));
+  UfpCall(UfpOptionsString(o, "-data_energy_key", "per-frame energy key (eV)", "FitSetEnergyKey",
+                           s->energy_key, sizeof s->energy_key, NULL));
+  UfpCall(UfpOptionsString(o, "-data_forces_key", "per-atom force column (eV/Å)", "FitSetForcesKey",
+                           s->forces_key, sizeof s->forces_key, NULL));
   UfpCall(UfpOptionsString(o, "-data_weight_key", "per-frame weight key (absent: 1)", "FitSetWeightKey",
                            s->weight_key, sizeof s->weight_key, NULL));
-  UfpCall(UfpOptionsInt(o, "-basis_degree", "2 (pairs) or 3 (pairs and triplets)", "", "FitSetDegree", &s->degree));
-  UfpCall(UfpOptionsString(o, "-basis_r_min_2b", "first pair knot, Å: default and A-B=value overrides (default: "
-                                                 "closest approach in the data minus the margin)",
+  UfpCall(UfpOptionsInt(o, "-basis_degree", "2 (pairs) or 3 (pairs and triplets)", "", "FitSetDegree",
+                        &s->degree));
+  UfpCall(UfpOptionsString(o, "-basis_r_min_2b",
+                           "first pair knot, Å: default and A-B=value overrides (default: "
+                           "closest approach in the data minus the margin)",
                            "FitSetPairRMin", s->r_min_2b, sizeof s->r_min_2b, NULL));
-  UfpCall(UfpOptionsReal(o, "-basis_r_min_margin", "margin below the closest approach for automatic pair r_min",
-                         "Å", "FitSetRMinMargin", &s->r_min_margin));
+  UfpCall(UfpOptionsReal(o, "-basis_r_min_margin",
+                         "margin below the closest approach for automatic pair r_min", "Å",
+                         "FitSetRMinMargin", &s->r_min_margin));
   UfpCall(UfpOptionsString(o, "-basis_r_max_2b", "pair cutoff, Å (default, A-B=value)", "FitSetPairRMax",
                            s->r_max_2b, sizeof s->r_max_2b, NULL));
   UfpCall(UfpOptionsString(o, "-basis_resolution_2b", "pair knot intervals (default, A-B=value)",
                            "FitSetPairResolution", s->res_2b, sizeof s->res_2b, NULL));
-  UfpCall(UfpOptionsString(o, "-basis_r_min_3b", "first 3-body knot, Å (default, A-B-C=value; default: the "
-                                                 "smallest pair r_min of the triplet, so that MD stops at a pair's "
-                                                 "first knot before any pair reaches the step where a 3-body term "
-                                                 "begins)",
+  UfpCall(UfpOptionsString(o, "-basis_r_min_3b",
+                           "first 3-body knot, Å (default, A-B-C=value; default: the "
+                           "smallest pair r_min of the triplet, so that MD stops at a pair's "
+                           "first knot before any pair reaches the step where a 3-body term "
+                           "begins)",
                            "FitSetTripletRMin", s->r_min_3b, sizeof s->r_min_3b, NULL));
-  UfpCall(UfpOptionsString(o, "-basis_r_max_3b", "3-body r_ij = r_ik cutoff, Å; r_jk reaches twice it (default, "
-                                                 "A-B-C=value)",
+  UfpCall(UfpOptionsString(o, "-basis_r_max_3b",
+                           "3-body r_ij = r_ik cutoff, Å; r_jk reaches twice it (default, "
+                           "A-B-C=value)",
                            "FitSetTripletRMax", s->r_max_3b, sizeof s->r_max_3b, NULL));
-  UfpCall(UfpOptionsString(o, "-basis_resolution_3b", "3-body r_ij, r_ik knot intervals (default, A-B-C=value)",
+  UfpCall(UfpOptionsString(o, "-basis_resolution_3b",
+                           "3-body r_ij, r_ik knot intervals (default, A-B-C=value)",
                            "FitSetTripletResolution", s->res_3b, sizeof s->res_3b, NULL));
   UfpCall(UfpOptionsString(o, "-basis_resolution_3b_jk", "3-body r_jk knot intervals (default, A-B-C=value)",
                            "FitSetTripletResolutionJK", s->res_3b_jk, sizeof s->res_3b_jk, NULL));
-  UfpCall(UfpOptionsInt(o, "-basis_leading_trim", "leading coefficients fixed at zero", "", "FitSetLeadingTrim",
-                        &s->lead));
-  UfpCall(UfpOptionsInt(o, "-basis_leading_trim_3b", "3-body leading coefficients fixed at zero in every dimension "
-                                                     "(3: the term fades in smoothly at r_min)",
+  UfpCall(UfpOptionsInt(o, "-basis_leading_trim", "leading coefficients fixed at zero", "",
+                        "FitSetLeadingTrim", &s->lead));
+  UfpCall(UfpOptionsInt(o, "-basis_leading_trim_3b",
+                        "3-body leading coefficients fixed at zero in every dimension "
+                        "(3: the term fades in smoothly at r_min)",
                         "", "FitSetLeadingTrim3B", &s->lead3));
-  UfpCall(UfpOptionsInt(o, "-basis_trailing_trim", "trailing coefficients fixed at zero (3: V, V', V'' vanish at "
-                                                   "the cutoff; LAMMPS needs 3)",
+  UfpCall(UfpOptionsInt(o, "-basis_trailing_trim",
+                        "trailing coefficients fixed at zero (3: V, V', V'' vanish at "
+                        "the cutoff; LAMMPS needs 3)",
                         "", "FitSetTrailingTrim", &s->trail));
   UfpCall(UfpOptionsReal(o, "-fit_energy_weight", "weight of the mean squared energy error", "(eV/atom)^-2",
                          "FitSetEnergyWeight", &s->fit.energy_weight));
-  UfpCall(UfpOptionsReal(o, "-fit_force_weight", "weight of the mean squared force-component error", "(eV/Å)^-2",
-                         "FitSetForceWeight", &s->fit.force_weight));
+  UfpCall(UfpOptionsReal(o, "-fit_force_weight", "weight of the mean squared force-component error",
+                         "(eV/Å)^-2", "FitSetForceWeight", &s->fit.force_weight));
   UfpCall(UfpOptionsReal(o, "-fit_virial_weight", "weight of the mean squared virial error (0: not fitted)",
                          "(eV/atom)^-2", "FitSetVirialWeight", &s->fit.virial_weight));
-  UfpCall(UfpOptionsChoice(o, "-fit_prior_2b", "pair prior the penalties pull towards where data are missing "
-                                                "(zbl: screened nuclear repulsion; none: zero)",
+  UfpCall(UfpOptionsChoice(o, "-fit_prior_2b",
+                           "pair prior the penalties pull towards where data are missing "
+                           "(zbl: screened nuclear repulsion; none: zero)",
                            "FitSetPairPrior", prior_choices, 2, &s->fit.prior_2b));
-  UfpCall(UfpOptionsReal(o, "-fit_coverage", "pin coefficients whose data curvature is below this fraction of "
-                                             "their block's largest to the prior (0: off)",
+  UfpCall(UfpOptionsReal(o, "-fit_coverage",
+                         "pin coefficients whose data curvature is below this fraction of "
+                         "their block's largest to the prior (0: off)",
                          "", "FitSetCoverage", &s->fit.coverage));
-  UfpCall(UfpOptionsReal(o, "-fit_ridge_1b", "ridge on one-body corrections", "", "FitSetRidge1B", &s->fit.ridge[0]));
-  UfpCall(UfpOptionsReal(o, "-fit_ridge_2b", "ridge on pair coefficients", "", "FitSetRidge2B", &s->fit.ridge[1]));
-  UfpCall(UfpOptionsReal(o, "-fit_ridge_3b", "ridge on triplet coefficients", "", "FitSetRidge3B", &s->fit.ridge[2]));
+  UfpCall(UfpOptionsReal(o, "-fit_ridge_1b", "ridge on one-body corrections", "", "FitSetRidge1B",
+                         &s->fit.ridge[0]));
+  UfpCall(UfpOptionsReal(o, "-fit_ridge_2b", "ridge on pair coefficients", "", "FitSetRidge2B",
+                         &s->fit.ridge[1]));
+  UfpCall(UfpOptionsReal(o, "-fit_ridge_3b", "ridge on triplet coefficients", "", "FitSetRidge3B",
+                         &s->fit.ridge[2]));
   UfpCall(UfpOptionsReal(o, "-fit_curvature_2b", "curvature penalty on pair coefficients", "",
                          "FitSetCurvature2B", &s->fit.curvature[1]));
   UfpCall(UfpOptionsReal(o, "-fit_curvature_3b", "curvature penalty on triplet coefficients", "",
                          "FitSetCurvature3B", &s->fit.curvature[2]));
   UfpCall(UfpOptionsReal(o, "-fit_offset_ridge", "ridge on dataset energy offsets", "", "FitSetOffsetRidge",
                          &s->fit.offset_ridge));
-  UfpCall(UfpOptionsReal(o, "-fit_rcond_min", "Cholesky accepted above this reciprocal condition number, else the "
-                                              "eigen-decomposition drops smaller eigenvalues",
+  UfpCall(UfpOptionsReal(o, "-fit_rcond_min",
+                         "Cholesky accepted above this reciprocal condition number, else the "
+                         "eigen-decomposition drops smaller eigenvalues",
                          "", "FitSetRcondMin", &s->fit.rcond_min));
-  UfpCall(UfpOptionsString(o, "-fit_output", "output prefix", "FitSetOutput", s->output, sizeof s->output, NULL));
+  UfpCall(
+      UfpOptionsString(o, "-fit_output", "output prefix", "FitSetOutput", s->output, sizeof s->output, NULL));
   UfpCall(UfpOptionsBool(o, "-fit_overwrite", "replace existing outputs", "FitSetOverwrite", &s->overwrite));
   UfpCall(UfpOptionsBool(o, "-fit_plot", "draw the parity plot (gnuplot)", "FitSetPlot", &s->plot));
   UfpCall(UfpOptionsEnd(&o));
@@ -185,20 +204,11 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
   return UFP_SUCCESS;
 }
 
-/* Split a comma list in place; returns the count. */
-static int split_list(char *text, char **items, int max)
-{
-  int n = 0;
-  for (char *tok = strtok(text, ","); tok && n < max; tok = strtok(NULL, ","))
-    items[n++] = tok;
-  return n;
-}
-
 /* One value per interaction: "default,A-B=v,...".  keys have `body`
  * elements; value[] is indexed like the basis spec (pairs both orders,
  * triplets both neighbour orders).  Returns whether a default was given. */
-static UfpErrorCode parse_map(const char *option, const char *text, const FitData *data, int body, double *value,
-                              int *given)
+static UfpErrorCode parse_map(const char *option, const char *text, const FitData *data, int body,
+                              double *value, int *given)
 {
   int nel = data->nelements, n = 1;
   for (int k = 0; k < body; k++)
@@ -207,7 +217,7 @@ static UfpErrorCode parse_map(const char *option, const char *text, const FitDat
     given[k] = 0;
   char buf[1024], *items[128];
   snprintf(buf, sizeof buf, "%s", text);
-  int count = split_list(buf, items, 128);
+  int count = UfpSplitList(buf, items, 128);
   for (int q = 0; q < count; q++) {
     char *eq = strchr(items[q], '='), *end;
     double v = strtod(eq ? eq + 1 : items[q], &end);
@@ -224,8 +234,8 @@ static UfpErrorCode parse_map(const char *option, const char *text, const FitDat
     int np = 0;
     for (char *tok = strtok(key, "-"); tok && np < 3; tok = strtok(NULL, "-"))
       parts[np++] = tok;
-    UfpCheck(np == body, UFP_ERR_USAGE, "%s: key \"%s\" must name %d elements joined by '-'", option, items[q],
-             body);
+    UfpCheck(np == body, UFP_ERR_USAGE, "%s: key \"%s\" must name %d elements joined by '-'", option,
+             items[q], body);
     int idx[3];
     for (int k = 0; k < body; k++) {
       idx[k] = -1;
@@ -259,7 +269,8 @@ static UfpErrorCode closest_approach(MPI_Comm comm, const FitData *data, double 
     UfpNeighborList *list = NULL;
     ierr = Uf3FeaturesCell(f->s, lattice, pbc);
     if (!ierr) ierr = UfpCellSetup(&cell, lattice, pbc);
-    if (!ierr && f->s->has_lattice) ierr = UfpNeighborListBuild(&cell, f->s->natoms, (const double(*)[3])f->s->x, 3.5, &list);
+    if (!ierr && f->s->has_lattice)
+      ierr = UfpNeighborListBuild(&cell, f->s->natoms, (const double(*)[3])f->s->x, 3.5, &list);
     if (!ierr && list)
       for (int i = 0; i < f->s->natoms; i++)
         for (int64_t e = list->offset[i]; e < list->offset[i + 1]; e++) {
@@ -276,8 +287,11 @@ static UfpErrorCode closest_approach(MPI_Comm comm, const FitData *data, double 
 static UfpErrorCode make_basis(MPI_Comm comm, const Settings *set, const FitData *data, Uf3FitBasis **basis)
 {
   int nel = data->nelements, n2 = nel * nel, n3 = nel * nel * nel;
-  Uf3FitBasisSpec spec = {.nelements = nel, .elements = data->elements, .degree = (int)set->degree,
-                          .leading_trim = (int)set->lead, .trailing_trim = (int)set->trail,
+  Uf3FitBasisSpec spec = {.nelements = nel,
+                          .elements = data->elements,
+                          .degree = (int)set->degree,
+                          .leading_trim = (int)set->lead,
+                          .trailing_trim = (int)set->trail,
                           .leading_trim_3b = (int)set->lead3};
   double *v2, *v3, *dmin;
   int *given2, *given3;
@@ -311,7 +325,8 @@ static UfpErrorCode make_basis(MPI_Comm comm, const Settings *set, const FitData
       for (int b = 0; b < nel; b++)
         for (int c = 0; c < nel; c++) {
           int t = (a * nel + b) * nel + c;
-          double r = fmin(spec.pair[a * nel + b].r_min, fmin(spec.pair[a * nel + c].r_min, spec.pair[b * nel + c].r_min));
+          double r = fmin(spec.pair[a * nel + b].r_min,
+                          fmin(spec.pair[a * nel + c].r_min, spec.pair[b * nel + c].r_min));
           spec.triplet[t].r_min = spec.triplet[t].r_min_jk = given3[t] || set->r_min_3b[0] ? v3[t] : r;
         }
     UfpCall(parse_map("-basis_r_max_3b", set->r_max_3b, data, 3, v3, given3));
@@ -329,8 +344,9 @@ static UfpErrorCode make_basis(MPI_Comm comm, const Settings *set, const FitData
     UfpInfo(comm, "train-ufp: pair knots (r_min..r_max Å / intervals):");
     for (int a = 0; a < nel; a++)
       for (int b = a; b < nel; b++)
-        UfpInfo(comm, " %s-%s %.2f..%.2f/%d", data->elements[a], data->elements[b], spec.pair[a * nel + b].r_min,
-                spec.pair[a * nel + b].r_max, spec.pair[a * nel + b].resolution);
+        UfpInfo(comm, " %s-%s %.2f..%.2f/%d", data->elements[a], data->elements[b],
+                spec.pair[a * nel + b].r_min, spec.pair[a * nel + b].r_max,
+                spec.pair[a * nel + b].resolution);
     UfpInfo(comm, "\n");
   }
   UfpFree(&spec.pair);
@@ -382,8 +398,8 @@ static UfpErrorCode cross_validate(MPI_Comm comm, Uf3Fit fit, FitData *data, int
     UfpCall(ierr);
   }
   (void)nel;
-  UfpInfo(comm, "train-ufp: %d-fold cross-validation: energy RMSE %.2f meV/atom, force RMSE %.1f meV/Å\n", kfold,
-          ne > 0 ? 1e3 * sqrt(e2 / ne) : NAN, nf > 0 ? 1e3 * sqrt(f2 / nf) : NAN);
+  UfpInfo(comm, "train-ufp: %d-fold cross-validation: energy RMSE %.2f meV/atom, force RMSE %.1f meV/Å\n",
+          kfold, ne > 0 ? 1e3 * sqrt(e2 / ne) : NAN, nf > 0 ? 1e3 * sqrt(f2 / nf) : NAN);
   UfpFree(&u);
   return UFP_SUCCESS;
 }
@@ -400,14 +416,16 @@ static UfpErrorCode run(MPI_Comm comm)
   UfpCheck(set.data[0], UFP_ERR_USAGE, "no training data: give -data FILE[,FILE...] (see -help)");
   double t0 = seconds();
   char *paths[256], *dsn[256], *roles_s[256], *weights_s[256], *modes_s[64], *elements_s[64];
-  int nfiles = split_list(set.data, paths, 256);
-  int nds = set.datasets[0] ? split_list(set.datasets, dsn, 256) : 0;
-  int nroles = set.roles[0] ? split_list(set.roles, roles_s, 256) : 0;
-  int nweights = set.weights[0] ? split_list(set.weights, weights_s, 256) : 0;
-  int nmodes = set.energy[0] ? split_list(set.energy, modes_s, 64) : 0;
-  int nelem = set.elements[0] ? split_list(set.elements, elements_s, 64) : 0;
-  UfpCheck(nds == 0 || nds == nfiles, UFP_ERR_USAGE, "-data_dataset names %d datasets for %d files", nds, nfiles);
-  UfpCheck(nroles == 0 || nroles == nfiles, UFP_ERR_USAGE, "-data_role gives %d roles for %d files", nroles, nfiles);
+  int nfiles = UfpSplitList(set.data, paths, 256);
+  int nds = set.datasets[0] ? UfpSplitList(set.datasets, dsn, 256) : 0;
+  int nroles = set.roles[0] ? UfpSplitList(set.roles, roles_s, 256) : 0;
+  int nweights = set.weights[0] ? UfpSplitList(set.weights, weights_s, 256) : 0;
+  int nmodes = set.energy[0] ? UfpSplitList(set.energy, modes_s, 64) : 0;
+  int nelem = set.elements[0] ? UfpSplitList(set.elements, elements_s, 64) : 0;
+  UfpCheck(nds == 0 || nds == nfiles, UFP_ERR_USAGE, "-data_dataset names %d datasets for %d files", nds,
+           nfiles);
+  UfpCheck(nroles == 0 || nroles == nfiles, UFP_ERR_USAGE, "-data_role gives %d roles for %d files", nroles,
+           nfiles);
   UfpCheck(nweights == 0 || nweights == nfiles, UFP_ERR_USAGE, "-data_weight gives %d weights for %d files",
            nweights, nfiles);
   int roles[256], modes[64];
@@ -417,7 +435,8 @@ static UfpErrorCode run(MPI_Comm comm)
     roles[f] = -1;
     for (int c = 0; c < 4; c++)
       if (strcmp(roles_s[f], role_choices[c]) == 0) roles[f] = c == 3 ? FIT_SPLIT : c;
-    UfpCheck(roles[f] >= 0, UFP_ERR_USAGE, "-data_role: \"%s\" is not split, train, validation or test", roles_s[f]);
+    UfpCheck(roles[f] >= 0, UFP_ERR_USAGE, "-data_role: \"%s\" is not split, train, validation or test",
+             roles_s[f]);
   }
   for (int f = 0; f < nweights; f++) {
     char *end;
@@ -435,13 +454,23 @@ static UfpErrorCode run(MPI_Comm comm)
       if (strcmp(eq + 1, energy_choices[c]) == 0) modes[m] = c;
     UfpCheck(modes[m] >= 0, UFP_ERR_USAGE, "-data_energy: \"%s\" is not reference, offset or none", eq + 1);
   }
-  FitDataSpec ds = {.nfiles = nfiles, .paths = (const char *const *)paths,
-                    .datasets = nds ? (const char *const *)dsn : NULL, .roles = nroles ? roles : NULL,
-                    .weights = nweights ? weights : NULL, .ndataset_modes = nmodes, .mode_names = mode_names,
-                    .modes = modes, .nelements = nelem, .elements = (const char *const *)elements_s,
-                    .validation_fraction = set.validation_fraction, .test_fraction = set.test_fraction,
-                    .seed = (uint64_t)set.seed, .kfold = (int)set.kfold, .energy_key = set.energy_key,
-                    .forces_key = set.forces_key, .weight_key = set.weight_key};
+  FitDataSpec ds = {.nfiles = nfiles,
+                    .paths = (const char *const *)paths,
+                    .datasets = nds ? (const char *const *)dsn : NULL,
+                    .roles = nroles ? roles : NULL,
+                    .weights = nweights ? weights : NULL,
+                    .ndataset_modes = nmodes,
+                    .mode_names = mode_names,
+                    .modes = modes,
+                    .nelements = nelem,
+                    .elements = (const char *const *)elements_s,
+                    .validation_fraction = set.validation_fraction,
+                    .test_fraction = set.test_fraction,
+                    .seed = (uint64_t)set.seed,
+                    .kfold = (int)set.kfold,
+                    .energy_key = set.energy_key,
+                    .forces_key = set.forces_key,
+                    .weight_key = set.weight_key};
   FitData *data = NULL;
   UfpCall(FitDataLoad(&ds, &data));
   UfpInfo(comm, "train-ufp: %d frames from %d files (%d duplicates dropped), elements", data->nframes, nfiles,
@@ -451,8 +480,8 @@ static UfpErrorCode run(MPI_Comm comm)
   UfpInfo(comm, "\n");
   for (int d = 0; d < data->ndatasets; d++)
     UfpInfo(comm, "train-ufp: dataset %s: energies %s; %d train, %d validation, %d test frames\n",
-            data->datasets[d].name, energy_choices[data->datasets[d].energy_mode], data->datasets[d].nframes[0],
-            data->datasets[d].nframes[1], data->datasets[d].nframes[2]);
+            data->datasets[d].name, energy_choices[data->datasets[d].energy_mode],
+            data->datasets[d].nframes[0], data->datasets[d].nframes[1], data->datasets[d].nframes[2]);
 
   /* Outputs refused early if they exist. */
   char path_uf3[UFP_PATH_MAX + 16], path_json[UFP_PATH_MAX + 16], path_h5[UFP_PATH_MAX + 16],
@@ -463,7 +492,8 @@ static UfpErrorCode run(MPI_Comm comm)
   snprintf(path_png, sizeof path_png, "%s_parity.png", set.output);
   const char *outs[4] = {path_uf3, path_json, path_h5, path_png};
   for (int q = 0; q < 4 && !set.overwrite; q++)
-    UfpCheck(!UfpFileExists(comm, outs[q]), UFP_ERR_IO, "%s exists (use -fit_overwrite to replace it)", outs[q]);
+    UfpCheck(!UfpFileExists(comm, outs[q]), UFP_ERR_IO, "%s exists (use -fit_overwrite to replace it)",
+             outs[q]);
 
   Uf3FitBasis *basis = NULL;
   UfpCall(make_basis(comm, &set, data, &basis));
@@ -484,11 +514,12 @@ static UfpErrorCode run(MPI_Comm comm)
   UfpSpdInfo info;
   UfpCall(Uf3FitSolve(fit, -1, u, &info));
   double t3 = seconds();
-  UfpInfo(comm, "train-ufp: solved by %s (reciprocal condition %.2e%s); %d of %d coefficients pinned to the prior "
-                "for lack of data; read %.1f s, normal equations %.1f s, solve %.1f s\n",
+  UfpInfo(comm,
+          "train-ufp: solved by %s (reciprocal condition %.2e%s); %d of %d coefficients pinned to the prior "
+          "for lack of data; read %.1f s, normal equations %.1f s, solve %.1f s\n",
           info.method == UFP_SPD_CHOLESKY ? "Cholesky" : "eigen-decomposition", info.rcond,
-          info.method == UFP_SPD_EIGEN ? ", small eigenvalues dropped" : "", Uf3FitPinned(fit), ncols, t1 - t0,
-          t2 - t1, t3 - t2);
+          info.method == UFP_SPD_EIGEN ? ", small eigenvalues dropped" : "", Uf3FitPinned(fit), ncols,
+          t1 - t0, t2 - t1, t3 - t2);
   Uf3Potential *pot = NULL;
   UfpCall(Uf3FitPotential(fit, u, &pot));
   FitReport *rep = NULL;

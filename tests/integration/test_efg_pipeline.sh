@@ -106,6 +106,16 @@ for f in acf hist orientation msd acf_sites; do
 done
 ls "$tmp"/acf1*.partial > /dev/null 2>&1 && { echo "FAIL: partial acf-fit outputs left"; fail=1; }
 ufp_check 0 complete -check_kind acf -check_file "$tmp/acf1.h5"
+# acf-summary: the table of both, under given names; wrong input is refused.
+$mpi 2 "$build/analysis/acf-summary" -summary_files "$tmp/acf1.h5,$tmp/acf3.h5" -summary_names "one rank,three ranks" \
+  -summary_output "$tmp/summary" > "$tmp/summary.txt" 2>&1; check "acf-summary" 0 $?
+expect_text "$tmp/summary.txt" "| one rank | 144 |"
+expect_text "$tmp/summary.md" "| three ranks | 96 (LiS4) |"
+$mpi 1 "$build/analysis/acf-summary" -summary_files "$tmp/acf1.h5" -summary_names a,b > "$tmp/sbad.txt" 2>&1
+check "acf-summary with two names for one file" 64 $?
+$mpi 1 "$build/analysis/acf-summary" -summary_files "$tmp/p1.h5" > "$tmp/sbad.txt" 2>&1
+check "acf-summary of an efg-predict file" 65 $?
+expect_text "$tmp/sbad.txt" "written by efg-predict, not acf-fit"
 
 # train-select: the frames of the trajectory least like the bundled labels,
 # the same picks on 1 and 3 ranks; the picked cells keep the trajectory's
@@ -187,7 +197,8 @@ x, y = h5py.File(f"{tmp}/acf1.h5", "r"), h5py.File(f"{tmp}/acf3.h5", "r")
 for k in ("acf/omega_q", "acf/cq", "sae/echo"):
     if not np.allclose(x[k][()], y[k][()], rtol=1e-10, atol=1e-13):
         print("FAIL: acf-fit differs between 1 and 3 ranks in", k); bad = 1
-for key in ("li_per_class", "hops_per_class", "hop_rate_per_s", "diffusion_m2_per_s"):
+for key in ("li_per_class", "hops_per_class", "hop_rate_per_s", "diffusion_m2_per_s", "diffusion_lo_m2_per_s",
+            "diffusion_hi_m2_per_s", "hop_rate_lo_per_s", "hop_rate_hi_per_s", "msd_rate_per_s", "hop_length2_A2"):
     if not np.allclose(x["dynamics"].attrs[key], y["dynamics"].attrs[key], rtol=1e-10, equal_nan=True):
         print("FAIL: dynamics", key, "differs between 1 and 3 ranks"); bad = 1
 for key in ("omega_q_counts", "cq_counts", "orientation_counts"):
@@ -196,6 +207,20 @@ for key in ("omega_q_counts", "cq_counts", "orientation_counts"):
         print("FAIL: distributions", key, "differ between 1 and 3 ranks or are empty"); bad = 1
 if x["distributions/cq_counts"][()][:3].sum() != x["distributions/cq_counts"][()][3].sum():
     print("FAIL: the site-class histograms do not add up to the total"); bad = 1
+import csv
+rows = list(csv.DictReader(open(f"{tmp}/summary.csv")))
+if len(rows) != 2 or rows[0]["system"] != "one rank":
+    print("FAIL: acf-summary CSV rows", [r.get("system") for r in rows]); bad = 1
+for key, (g, attr) in {"hop_rate_per_s": ("dynamics", None), "diffusion_m2_per_s": ("dynamics", "diffusion_m2_per_s"),
+                       "omega_q_tau_ps": ("fit/omega_q", "tau_ps"), "cq_b2": ("fit/cq", "b2")}.items():
+    want = x["dynamics"].attrs["hop_rate_per_s"][3] if attr is None else x[g].attrs[attr]
+    if not np.isclose(float(rows[0][key]), want, rtol=1e-9, equal_nan=True):
+        print("FAIL: acf-summary", key, rows[0][key], "is not", want); bad = 1
+cq_all = np.abs(h5py.File(f"{tmp}/p1.h5", "r")["efg/cq"][()]).mean()
+if not np.isclose(x["distributions"].attrs["mean_cq_hz"][3], cq_all, rtol=1e-10):
+    print("FAIL: mean |C_Q| of all Li", x["distributions"].attrs["mean_cq_hz"][3], "is not", cq_all); bad = 1
+if not np.isclose(float(rows[0]["cq_all_hz"]), cq_all, rtol=1e-9):
+    print("FAIL: acf-summary mean |C_Q|"); bad = 1
 if list(x["dynamics"].attrs["li_per_class"]) != [96, 0, 48]:
     print("FAIL: site classes of beta-Li3PS4", x["dynamics"].attrs["li_per_class"]); bad = 1
 if abs(x["acf/omega_q"][0] - 1) > 1e-12 or abs(x["acf/cq"][0] - 1) > 1e-12:
