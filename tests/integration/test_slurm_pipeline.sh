@@ -25,6 +25,12 @@ source "$src/tests/integration/local_slurm.sh"
 fail=0
 study=$src/jobs/ufp-study
 echo "ok: slurmctld and slurmd up ($SLURM_CONF)"
+# Every bundled study file parses (the paper-scale one has 3 tasks).
+for f in "$src"/jobs/studies/*.study; do
+  "$study" tasks "$f" > "$tmp/tasks.tsv" 2>&1 || { echo "FAIL: $f does not parse"; cat "$tmp/tasks.tsv"; fail=1; }
+done
+"$study" tasks "$src/jobs/studies/lps-paper.study" | awk 'NR > 1 && $9 == 500000000 {n++} END {exit n != 3}' \
+  || { echo "FAIL: lps-paper.study is not 3 runs of 5x10^8 steps"; fail=1; }
 
 # A copy of the bundled study per run, with absolute paths and its own output.
 make_study() {  # name output
