@@ -12,6 +12,13 @@
  *   fits      for the omega_Q and the C_Q autocorrelation: 1/tau, tau, b^2
  *             and gamma of b^2 + (1 - b^2) exp(-(t/tau)^gamma);
  *   C_Q       mean |C_Q| of the Li by site class at t = 0.
+ * With -summary_temperatures (one per file, K) the rows are grouped
+ * (-summary_groups, one name per file; default one group) and each of the
+ * four rates (hops, 6D/<l^2>, 1/tau of omega_Q and of C_Q) is fitted to
+ * ln k = ln A - E_a/(k_B T) over the temperatures of its group
+ * (arrhenius.h), with the rate extrapolated to -summary_extrapolate
+ * (default 300 K): a table, PREFIX_arrhenius.csv, and the figure
+ * PREFIX_arrhenius.png (gnuplot).
  * Every number carries its bootstrap interval over Li ([lo, hi], the level
  * acf-fit used).  A fit whose function does not decay in the window is
  * reported as "> window" instead of a tau; with no hop at all, the hop rate
@@ -23,11 +30,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arrhenius.h"
+#include "gnuplot.h"
 #include "h5io.h"
 #include "options.h"
 #include "parallel.h"
 #include "safe_output.h"
 #include "sites.h"
+#include "units.h"
 
 static const char help[] =
     "acf-summary: a table of hop rates and SAE correlation times from acf-fit outputs.\n\n"
@@ -43,7 +53,8 @@ typedef struct {
 } Fit;
 
 typedef struct {
-  char name[128], subset[32];
+  char name[128], subset[32], group[64];
+  double temperature; /* K, NaN when not given */
   double li, li_subset, level;
   int have_dynamics;
   double span, hops, hopping, hop_rate, hop_rate_lo, hop_rate_hi, d, d_lo, d_hi, msd_rate, msd_rate_lo,
@@ -171,7 +182,159 @@ static void fit_cells(const Fit *f, char cells[4][128])
   fmt_ci(cells[3], 128, "%.2f", f->gamma, f->gamma_lo, f->gamma_hi);
 }
 
-static void write_markdown(FILE *out, int n, const Row *rows)
+enum { NRATES = 4 };
+static const char *const rate_names[NRATES] = {"hops", "6D/<l^2>", "1/tau omega_Q", "1/tau C_Q"};
+
+/* Rate r of a row with its interval. */
+static void row_rate(const Row *w, int r, double *k, double *lo, double *hi)
+{
+  if (r == 0)
+    *k = w->hops > 0 ? w->hop_rate : NAN, *lo = w->hop_rate_lo, *hi = w->hop_rate_hi;
+  else if (r == 1)
+    *k = w->msd_rate, *lo = w->msd_rate_lo, *hi = w->msd_rate_hi;
+  else {
+    const Fit *f = &w->fit[r - 2];
+    *k = f->decays ? f->rate : NAN, *lo = f->rate_lo, *hi = f->rate_hi;
+  }
+}
+
+typedef struct {
+  char group[64];
+  int rate, ok;
+  ArrheniusFit fit;
+  char why[160];
+} Arrhenius;
+
+static int fit_groups(int n, const Row *rows, double t0, Arrhenius *out, int max)
+{
+  int nfit = 0;
+  for (int k = 0; k < n; k++) {
+    int seen = 0;
+    for (int j = 0; j < k; j++)
+      seen |= !strcmp(rows[j].group, rows[k].group);
+    if (seen) continue;
+    for (int r = 0; r < NRATES && nfit < max; r++) {
+      double t[MAX_FILES], kk[MAX_FILES], lo[MAX_FILES], hi[MAX_FILES];
+      int m = 0;
+      for (int j = 0; j < n; j++)
+        if (!strcmp(rows[j].group, rows[k].group)) {
+          t[m] = rows[j].temperature;
+          row_rate(&rows[j], r, &kk[m], &lo[m], &hi[m]);
+          m++;
+        }
+      Arrhenius *a = &out[nfit++];
+      snprintf(a->group, sizeof a->group, "%s", rows[k].group);
+      a->rate = r;
+      UfpErrorCode e = ArrheniusFitRates(m, t, kk, lo, hi, rows[k].level, t0, &a->fit);
+      a->ok = e == UFP_SUCCESS;
+      if (!a->ok) {
+        snprintf(a->why, sizeof a->why, "fewer than two temperatures with a rate");
+        UfpErrorClear();
+      }
+    }
+  }
+  return nfit;
+}
+
+static void write_arrhenius_markdown(FILE *out, int nfit, const Arrhenius *a, double t0)
+{
+  fprintf(out,
+          "\nArrhenius fits, ln k = ln A − E_a/(k_B T) ([lo, hi] of the rate at %.0f K: the same level)\n\n",
+          t0);
+  fprintf(out,
+          "| group | rate | temperatures | E_a, eV | A, s⁻¹ | k(%.0f K), s⁻¹ |\n|---|---|---|---|---|---|\n",
+          t0);
+  for (int k = 0; k < nfit; k++) {
+    if (!a[k].ok) {
+      fprintf(out, "| %s | %s | - | - | - | - (%s) |\n", a[k].group, rate_names[a[k].rate], a[k].why);
+      continue;
+    }
+    const ArrheniusFit *f = &a[k].fit;
+    fprintf(out, "| %s | %s | %d | %.3f ± %.3f | %.3g | %.3g [%.3g, %.3g] |\n", a[k].group,
+            rate_names[a[k].rate], f->used, f->ea_ev, f->ea_err_ev, exp(f->ln_a), f->rate_t0, f->rate_t0_lo,
+            f->rate_t0_hi);
+  }
+}
+
+typedef struct {
+  int n, nfit;
+  const Row *rows;
+  const Arrhenius *fits;
+} ArrheniusOut;
+
+static UfpErrorCode write_arrhenius_csv(const char *partial, void *ctx)
+{
+  const ArrheniusOut *o = ctx;
+  FILE *f = fopen(partial, "w");
+  UfpCheck(f, UFP_ERR_IO, "%s: cannot write", partial);
+  fprintf(f, "group,rate,points,ea_ev,ea_err_ev,ln_a,ln_a_err,chi2_red,t0_k,rate_t0_per_s,rate_t0_lo_per_s,"
+             "rate_t0_hi_per_s\n");
+  for (int k = 0; k < o->nfit; k++) {
+    const ArrheniusFit *a = &o->fits[k].fit;
+    fprintf(f, "\"%s\",\"%s\",%d,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n", o->fits[k].group,
+            rate_names[o->fits[k].rate], a->used, o->fits[k].ok ? a->ea_ev : NAN, a->ea_err_ev, a->ln_a,
+            a->ln_a_err, a->chi2_red, a->t0, a->rate_t0, a->rate_t0_lo, a->rate_t0_hi);
+  }
+  UfpCheck(fclose(f) == 0, UFP_ERR_IO, "%s: write failed", partial);
+  return UFP_SUCCESS;
+}
+
+/* Points and fitted lines as gnuplot data blocks, then the plot. */
+static UfpErrorCode write_arrhenius_png(const char *partial, void *ctx)
+{
+  const ArrheniusOut *o = ctx;
+  char data[UFP_PATH_MAX + 64], script[UFP_PATH_MAX + 64];
+  snprintf(data, sizeof data, "%s.dat", partial);
+  snprintf(script, sizeof script, "%s.gp", partial);
+  FILE *d = fopen(data, "w"), *g = fopen(script, "w");
+  UfpCheck(d && g, UFP_ERR_IO, "cannot write %s or %s", data, script);
+  fprintf(
+      g,
+      "set terminal pngcairo size 900,650 font 'sans,11'\nset output '%s'\nset grid\nset logscale y\n"
+      "set format y '10^{%%L}'\nset xlabel '1000/T (1/K)'\nset ylabel 'rate (1/s)'\nset key outside right\n"
+      "set title 'Arrhenius plot of the Li hop rates'\nplot ",
+      partial);
+  int block = 0;
+  for (int k = 0; k < o->nfit; k++) {
+    if (!o->fits[k].ok) continue;
+    const ArrheniusFit *a = &o->fits[k].fit;
+    fprintf(d, "# %s %s\n", o->fits[k].group, rate_names[o->fits[k].rate]);
+    for (int j = 0; j < o->n; j++) {
+      double kk, lo, hi;
+      if (strcmp(o->rows[j].group, o->fits[k].group)) continue;
+      row_rate(&o->rows[j], o->fits[k].rate, &kk, &lo, &hi);
+      if (isfinite(kk) && kk > 0)
+        fprintf(d, "%.10g %.10g %.10g %.10g\n", 1000 / o->rows[j].temperature, kk, isfinite(lo) ? lo : kk,
+                isfinite(hi) ? hi : kk);
+    }
+    fprintf(d, "\n\n");
+    double tmin = a->t0, tmax = a->t0;
+    for (int j = 0; j < o->n; j++)
+      if (!strcmp(o->rows[j].group, o->fits[k].group))
+        tmin = fmin(tmin, o->rows[j].temperature), tmax = fmax(tmax, o->rows[j].temperature);
+    for (int q = 0; q <= 20; q++) {
+      const double x = 1000 / tmax + (1000 / tmin - 1000 / tmax) * q / 20.0;
+      fprintf(d, "%.10g %.10g\n", x, exp(a->ln_a - a->ea_ev * x / (1000 * UFP_BOLTZMANN_EV_K)));
+    }
+    fprintf(d, "\n\n");
+    fprintf(g,
+            "%s'%s' index %d u 1:2:3:4 w yerrorbars pt 7 lc %d t '%s, %s (E_a %.2f eV)', '' index %d u 1:2 w "
+            "l lc %d "
+            "notitle",
+            block ? ", " : "", data, block, block / 2 + 1, o->fits[k].group, rate_names[o->fits[k].rate],
+            a->ea_ev, block + 1, block / 2 + 1);
+    block += 2;
+  }
+  fprintf(g, "\n");
+  fclose(d);
+  fclose(g);
+  UfpErrorCode e = block ? UfpGnuplotRun(script) : UFP_SUCCESS;
+  remove(script);
+  remove(data);
+  return e;
+}
+
+static void write_markdown(FILE *out, int n, const Row *rows, int nfit, const Arrhenius *fits, double t0)
 {
   char c1[96], c2[96], c3[96], t[32];
   fprintf(out, "Hopping (per Li; [lo, hi]: %.0f %% bootstrap interval over Li)\n\n", 100 * rows[0].level);
@@ -217,6 +380,7 @@ static void write_markdown(FILE *out, int n, const Row *rows)
     }
     fprintf(out, "\n");
   }
+  if (nfit > 0) write_arrhenius_markdown(out, nfit, fits, t0);
 }
 
 static void write_csv(FILE *out, int n, const Row *rows)
@@ -250,7 +414,7 @@ static void write_csv(FILE *out, int n, const Row *rows)
 }
 
 static UfpErrorCode write_file(MPI_Comm comm, const char *path, int overwrite, int csv, int n,
-                               const Row *rows)
+                               const Row *rows, int nfit, const Arrhenius *fits, double t0)
 {
   char partial[UFP_PATH_MAX + 32];
   UfpCall(UfpOutputBegin(comm, path, overwrite, partial));
@@ -260,7 +424,7 @@ static UfpErrorCode write_file(MPI_Comm comm, const char *path, int overwrite, i
     if (csv)
       write_csv(f, n, rows);
     else
-      write_markdown(f, n, rows);
+      write_markdown(f, n, rows, nfit, fits, t0);
     UfpCheck(fclose(f) == 0, UFP_ERR_IO, "%s: write failed", partial);
   }
   UfpCall(UfpOutputCommit(comm, path));
@@ -269,8 +433,9 @@ static UfpErrorCode write_file(MPI_Comm comm, const char *path, int overwrite, i
 
 static UfpErrorCode run(MPI_Comm comm)
 {
-  char files[8192] = "", names[4096] = "", output[UFP_PATH_MAX] = "";
-  int overwrite = 0;
+  char files[8192] = "", names[4096] = "", output[UFP_PATH_MAX] = "", groups[4096] = "";
+  int overwrite = 0, ntemps = MAX_FILES, temps_given = 0;
+  double temps[MAX_FILES], t0 = 300.0;
   UfpOptions o = NULL;
   UfpCall(UfpOptionsBegin(comm, NULL, "acf-summary: hop rates and SAE correlation times, side by side", &o));
   UfpCall(UfpOptionsString(o, "-summary_files", "acf-fit outputs (PREFIX.h5), comma-separated",
@@ -281,6 +446,14 @@ static UfpErrorCode run(MPI_Comm comm)
                            output, sizeof output, NULL));
   UfpCall(
       UfpOptionsBool(o, "-summary_overwrite", "replace existing outputs", "SummarySetOverwrite", &overwrite));
+  UfpCall(UfpOptionsRealArray(o, "-summary_temperatures", "temperature of each file, for Arrhenius fits", "K",
+                              "SummarySetTemperatures", temps, &ntemps, &temps_given));
+  if (!temps_given) ntemps = 0;
+  UfpCall(UfpOptionsString(o, "-summary_groups",
+                           "group of each file for the Arrhenius fits (default: one group)",
+                           "SummarySetGroups", groups, sizeof groups, NULL));
+  UfpCall(UfpOptionsReal(o, "-summary_extrapolate", "temperature the Arrhenius fits are extrapolated to", "K",
+                         "SummarySetExtrapolate", &t0));
   UfpCall(UfpOptionsEnd(&o));
   if (UfpHelpRequested()) return UFP_SUCCESS;
   UfpCheck(files[0], UFP_ERR_USAGE, "-summary_files is required (see -help)");
@@ -289,10 +462,21 @@ static UfpErrorCode run(MPI_Comm comm)
   const int nnames = names[0] ? UfpSplitList(names, labels, MAX_FILES) : 0;
   UfpCheck(nnames == 0 || nnames == n, UFP_ERR_USAGE, "-summary_names gives %d names for %d files", nnames,
            n);
-  Row rows[MAX_FILES];
+  char *group_names[MAX_FILES];
+  const int ngroups = groups[0] ? UfpSplitList(groups, group_names, MAX_FILES) : 0;
+  UfpCheck(ngroups == 0 || ngroups == n, UFP_ERR_USAGE, "-summary_groups gives %d groups for %d files",
+           ngroups, n);
+  UfpCheck(ntemps == 0 || ntemps == n, UFP_ERR_USAGE,
+           "-summary_temperatures gives %d temperatures for %d files", ntemps, n);
+  UfpCheck(t0 > 0, UFP_ERR_USAGE, "-summary_extrapolate %g K: want a positive temperature", t0);
+  static Row rows[MAX_FILES];
   memset(rows, 0, sizeof rows);
   for (int k = 0; k < n; k++) {
     UfpCall(read_row(comm, paths[k], &rows[k]));
+    rows[k].temperature = ntemps ? temps[k] : NAN;
+    UfpCheck(!ntemps || temps[k] > 0, UFP_ERR_USAGE, "-summary_temperatures: %g K is not a temperature",
+             temps[k]);
+    snprintf(rows[k].group, sizeof rows[k].group, "%s", ngroups ? group_names[k] : "all");
     if (nnames)
       snprintf(rows[k].name, sizeof rows[k].name, "%s", labels[k]);
     else {
@@ -302,13 +486,27 @@ static UfpErrorCode run(MPI_Comm comm)
       if (dot) *dot = '\0';
     }
   }
-  if (UfpCommRank(comm) == 0) write_markdown(stdout, n, rows), fflush(stdout);
+  static Arrhenius fits[MAX_FILES * NRATES];
+  const int nfit = ntemps ? fit_groups(n, rows, t0, fits, MAX_FILES * NRATES) : 0;
+  if (UfpCommRank(comm) == 0) write_markdown(stdout, n, rows, nfit, fits, t0), fflush(stdout);
   if (output[0]) {
-    char path[UFP_PATH_MAX + 8];
+    char path[UFP_PATH_MAX + 32];
     snprintf(path, sizeof path, "%s.md", output);
-    UfpCall(write_file(comm, path, overwrite, 0, n, rows));
+    UfpCall(write_file(comm, path, overwrite, 0, n, rows, nfit, fits, t0));
     snprintf(path, sizeof path, "%s.csv", output);
-    UfpCall(write_file(comm, path, overwrite, 1, n, rows));
+    UfpCall(write_file(comm, path, overwrite, 1, n, rows, nfit, fits, t0));
+    if (nfit > 0) {
+      ArrheniusOut ao = {.n = n, .nfit = nfit, .rows = rows, .fits = fits};
+      snprintf(path, sizeof path, "%s_arrhenius.csv", output);
+      UfpCall(UfpOutputWriteOnRoot(comm, path, overwrite, write_arrhenius_csv, &ao));
+      if (UfpGnuplotAvailable(comm)) {
+        snprintf(path, sizeof path, "%s_arrhenius.png", output);
+        UfpCall(UfpOutputWriteOnRoot(comm, path, overwrite, write_arrhenius_png, &ao));
+      } else
+        UfpInfo(
+            comm,
+            "acf-summary: gnuplot not found, no Arrhenius figure (Debian: apt-get install gnuplot-nox)\n");
+    }
   }
   return UFP_SUCCESS;
 }

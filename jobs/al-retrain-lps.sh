@@ -11,9 +11,12 @@
 # 2. Before: the shipped potential (ufp-md single point: force RMSE, energy
 #    RMSE after a constant shift, stress RMSE) and the shipped EFG model
 #    (train-efg -efg_evaluate: omega_Q MAE and more) on al_test.
-# 3. Retraining: jobs/train-lps.sh with al_train as dataset "cp2k"
-#    (-> WORK_DIR/lps_ufp), train-efg on the bundled labels plus al_train
-#    with al_test as its test set (-> WORK_DIR/lps_efg).
+# 3. Retraining: jobs/train-lps.sh with the bundled CP2K labels and
+#    al_train as dataset "cp2k", each frame with weight UFP_AL_WEIGHT
+#    (default 30: the public data has about 1 800 training frames of 64-255
+#    atoms, the CP2K labels a few dozen of 16-32 atoms) (-> WORK_DIR/lps_ufp);
+#    train-efg on the bundled labels plus al_train with al_test as its test
+#    set (-> WORK_DIR/lps_efg).
 # 4. After: the same measures of the new potential and model on al_test.
 # The summary goes to WORK_DIR/before_after.txt.  Shipping the new files is
 # a copy: WORK_DIR/lps_ufp.{uf3,json} -> md/data/uf3/, WORK_DIR/lps_efg.h5
@@ -27,6 +30,7 @@ ranks=${UFP_RANKS:-2}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OPENBLAS_NUM_THREADS=1
 mpi="mpiexec -n $ranks --oversubscribe"
 labels=$here/efg/data/lps_cp2k_efg_train.extxyz
+weight=${UFP_AL_WEIGHT:-30}
 allow=()
 [ "${UFP_AL_ALLOW_MISSING:-0}" = 1 ] && allow=(-label_allow_missing)
 
@@ -49,7 +53,8 @@ echo "== 2. before"
 measure before "$here/md/data/uf3/lps_ufp.uf3" "$here/efg/data/lps_efg.h5" | tee "$work/before_after.txt"
 
 echo "== 3. retraining"
-UFP_EXTRA_DATA=$work/al_train.extxyz bash "$here/jobs/train-lps.sh" "$work/lps_ufp" -fit_plot 0 > "$work/train_ufp.txt"
+UFP_EXTRA_DATA=$labels,$work/al_train.extxyz UFP_EXTRA_WEIGHT=$weight \
+  bash "$here/jobs/train-lps.sh" "$work/lps_ufp" -fit_plot 0 > "$work/train_ufp.txt"
 grep -A 12 "train-ufp errors" "$work/train_ufp.txt" || true
 $mpi "$build/efg/train-efg" -efg_data "$labels,$work/al_train.extxyz" -efg_test_data "$work/al_test.extxyz" \
   -efg_output "$work/lps_efg" -efg_overwrite > "$work/train_efg.txt"

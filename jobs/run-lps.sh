@@ -57,5 +57,9 @@ for phase in beta amorphous; do
     -acf_output "$out/${phase}_300K_acf" -acf_overwrite
   echo
 done
-echo "Written: $out/lps_li7_nmr.csv, $out/{beta,amorphous}_300K.h5md, $out/{beta,amorphous}_300K_efg.h5,"
+echo "== Summary per phase (acf-summary)"
+$mpi "$build/analysis/acf-summary" -summary_files "$out/beta_300K_acf.h5,$out/amorphous_300K_acf.h5" \
+  -summary_names "beta-Li3PS4 300 K,amorphous Li3PS4 300 K" -summary_output "$out/summary" -summary_overwrite
+echo
+echo "Written: $out/summary.{md,csv}, $out/lps_li7_nmr.csv, $out/{beta,amorphous}_300K.h5md, $out/{beta,amorphous}_300K_efg.h5,"
 echo "         $out/{beta,amorphous}_300K_acf.h5 with CSV files and PNG figures $out/*_acf*."

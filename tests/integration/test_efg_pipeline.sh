@@ -111,6 +111,13 @@ $mpi 2 "$build/analysis/acf-summary" -summary_files "$tmp/acf1.h5,$tmp/acf3.h5" 
   -summary_output "$tmp/summary" > "$tmp/summary.txt" 2>&1; check "acf-summary" 0 $?
 expect_text "$tmp/summary.txt" "| one rank | 144 |"
 expect_text "$tmp/summary.md" "| three ranks | 96 (LiS4) |"
+# The same rates at 300 and 600 K: an Arrhenius line with E_a = 0.
+$mpi 1 "$build/analysis/acf-summary" -summary_files "$tmp/acf1.h5,$tmp/acf3.h5" -summary_temperatures 300,600 \
+  -summary_groups same,same -summary_output "$tmp/arr" > "$tmp/arr.txt" 2>&1; check "acf-summary Arrhenius" 0 $?
+expect_text "$tmp/arr.txt" "| same | 1/tau omega_Q | 2 | "
+expect_text "$tmp/arr.txt" "| same | hops | - | - | - | - (fewer than two temperatures with a rate) |"
+[ -f "$tmp/arr_arrhenius.csv" ] || { echo "FAIL: no Arrhenius CSV"; fail=1; }
+if command -v gnuplot > /dev/null; then [ -s "$tmp/arr_arrhenius.png" ] || { echo "FAIL: no Arrhenius figure"; fail=1; }; fi
 $mpi 1 "$build/analysis/acf-summary" -summary_files "$tmp/acf1.h5" -summary_names a,b > "$tmp/sbad.txt" 2>&1
 check "acf-summary with two names for one file" 64 $?
 $mpi 1 "$build/analysis/acf-summary" -summary_files "$tmp/p1.h5" > "$tmp/sbad.txt" 2>&1
@@ -216,6 +223,9 @@ for key, (g, attr) in {"hop_rate_per_s": ("dynamics", None), "diffusion_m2_per_s
     want = x["dynamics"].attrs["hop_rate_per_s"][3] if attr is None else x[g].attrs[attr]
     if not np.isclose(float(rows[0][key]), want, rtol=1e-9, equal_nan=True):
         print("FAIL: acf-summary", key, rows[0][key], "is not", want); bad = 1
+arr = {r["rate"]: r for r in csv.DictReader(open(f"{tmp}/arr_arrhenius.csv"))}
+if abs(float(arr["1/tau omega_Q"]["ea_ev"])) > 1e-9 or abs(float(arr["1/tau C_Q"]["ea_ev"])) > 1e-9:
+    print("FAIL: equal rates at 300 and 600 K give E_a", arr["1/tau omega_Q"]["ea_ev"]); bad = 1
 cq_all = np.abs(h5py.File(f"{tmp}/p1.h5", "r")["efg/cq"][()]).mean()
 if not np.isclose(x["distributions"].attrs["mean_cq_hz"][3], cq_all, rtol=1e-10):
     print("FAIL: mean |C_Q| of all Li", x["distributions"].attrs["mean_cq_hz"][3], "is not", cq_all); bad = 1
