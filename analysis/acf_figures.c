@@ -51,11 +51,11 @@ static UfpErrorCode csv_msd(FILE *out, const AcfFigureData *d)
 {
   fprintf(out, "time_ps,msd_A2,cumulative_hops\n");
   double hops = 0.0;
-  for (int64_t k = 0, next = 0; k < d->nframes; k++) {
+  for (int64_t k = 0, next = 0; k < d->msd_nframes; k++) {
     hops += d->hop_frames[k];
-    if (k == next || k == d->nframes - 1) {
-      fprintf(out, "%.10g,%.10g,%.0f\n", d->time[k], d->msd[k], hops);
-      next = next_row(k, d->nframes);
+    if (k == next || k == d->msd_nframes - 1) {
+      fprintf(out, "%.10g,%.10g,%.0f\n", k * d->msd_dt, d->msd[k], hops);
+      next = next_row(k, d->msd_nframes);
     }
   }
   return UFP_SUCCESS;
@@ -69,9 +69,11 @@ static UfpErrorCode csv_hist(FILE *out, const AcfFigureData *d)
     double w = -d->omega_range + (b + 0.5) * 2.0 * d->omega_range / d->nbins;
     double q = qlo + (b + 0.5) * (d->cq_range - qlo) / d->nbins;
     fprintf(out, "%d,%.8g", b, w);
-    for (int c = 0; c < d->nclass; c++) fprintf(out, ",%.0f", d->hist_omega[c * d->nbins + b]);
+    for (int c = 0; c < d->nclass; c++)
+      fprintf(out, ",%.0f", d->hist_omega[c * d->nbins + b]);
     fprintf(out, ",%.8g", q);
-    for (int c = 0; c < d->nclass; c++) fprintf(out, ",%.0f", d->hist_cq[c * d->nbins + b]);
+    for (int c = 0; c < d->nclass; c++)
+      fprintf(out, ",%.0f", d->hist_cq[c * d->nbins + b]);
     fprintf(out, "\n");
   }
   return UFP_SUCCESS;
@@ -117,20 +119,22 @@ static UfpErrorCode plot(const AcfFigureData *d, const char (*png)[UFP_PATH_MAX 
   UfpCheck(gp, UFP_ERR_IO, "cannot write %s", script);
   fprintf(gp, "set datafile separator ','\nset terminal pngcairo size 900,650 font 'sans,11'\nset grid\n"
               "set key top right\n");
-  fprintf(gp,
-          "set output '%s.partial'\nset logscale x\nset xlabel 'time (ps)'\nset ylabel 'normalised ACF'\n"
-          "set title 'SAE correlation functions and Lipari-Szabo fits'\n"
-          "plot '%s' u 1:2 every ::1 w l lw 2 t '<omega_Q(0) omega_Q(t)>', '' u 1:4 every ::1 w l dt 2 t 'fit', "
-          "'' u 1:3 every ::1 w l lw 2 t '<C_Q(0) C_Q(t)>', '' u 1:5 every ::1 w l dt 2 t 'fit'\n",
-          png[0], csv[0]);
-  fprintf(gp,
-          "unset logscale x\nset output '%s.partial'\nset xlabel 'omega_Q (kHz)'\nset ylabel 'count'\n"
-          "set title 'omega_Q and C_Q per site class (first frame)'\nset multiplot layout 1,2\n"
-          "plot '%s' u ($2/1e3):3 w steps t 'LiS4', '' u ($2/1e3):5 w steps t 'LiS6', '' u ($2/1e3):6 w steps "
-          "t 'all'\nset xlabel 'C_Q (kHz)'\nset title ''\n"
-          "plot '%s' u ($7/1e3):8 w steps t 'LiS4', '' u ($7/1e3):10 w steps t 'LiS6', '' u ($7/1e3):11 w steps "
-          "t 'all'\nunset multiplot\n",
-          png[1], csv[1], csv[1]);
+  fprintf(
+      gp,
+      "set output '%s.partial'\nset logscale x\nset xlabel 'time (ps)'\nset ylabel 'normalised ACF'\n"
+      "set title 'SAE correlation functions and Lipari-Szabo fits'\n"
+      "plot '%s' u 1:2 every ::1 w l lw 2 t '<omega_Q(0) omega_Q(t)>', '' u 1:4 every ::1 w l dt 2 t 'fit', "
+      "'' u 1:3 every ::1 w l lw 2 t '<C_Q(0) C_Q(t)>', '' u 1:5 every ::1 w l dt 2 t 'fit'\n",
+      png[0], csv[0]);
+  fprintf(
+      gp,
+      "unset logscale x\nset output '%s.partial'\nset xlabel 'omega_Q (kHz)'\nset ylabel 'count'\n"
+      "set title 'omega_Q and C_Q per site class (first frame)'\nset multiplot layout 1,2\n"
+      "plot '%s' u ($2/1e3):3 w steps t 'LiS4', '' u ($2/1e3):5 w steps t 'LiS6', '' u ($2/1e3):6 w steps "
+      "t 'all'\nset xlabel 'C_Q (kHz)'\nset title ''\n"
+      "plot '%s' u ($7/1e3):8 w steps t 'LiS4', '' u ($7/1e3):10 w steps t 'LiS6', '' u ($7/1e3):11 w steps "
+      "t 'all'\nunset multiplot\n",
+      png[1], csv[1], csv[1]);
   fprintf(gp,
           "set output '%s.partial'\nset title 'field direction in the EFG principal frame'\n"
           "set xlabel 'phi (deg, from x)'\nset ylabel 'theta (deg, from z)'\nset view map\nunset key\n"
@@ -139,13 +143,15 @@ static UfpErrorCode plot(const AcfFigureData *d, const char (*png)[UFP_PATH_MAX 
           png[2], csv[2]);
   if (nfig > 3) {
     double total_hops = 0.0; /* a fixed hop axis when there are none (gnuplot cannot autoscale zeros) */
-    for (int64_t k = 0; d->hop_frames && k < d->nframes; k++) total_hops += d->hop_frames[k];
-    fprintf(gp,
-            "set output '%s.partial'\nset title 'MSD and hops'\nset xlabel 'time (ps)'\nset ylabel 'MSD (A^2)'\n"
-            "set y2label 'cumulative hops'\nset y2tics\nset y2range [0:%s]\n"
-            "plot '%s' u 1:2 w l lw 2 t 'MSD', '' u 1:3 axes x1y2 w steps t 'hops'\n"
-            "unset y2tics\nunset y2label\nset autoscale y2\n",
-            png[3], total_hops > 0 ? "*" : "1", csv[3]);
+    for (int64_t k = 0; d->hop_frames && k < d->msd_nframes; k++)
+      total_hops += d->hop_frames[k];
+    fprintf(
+        gp,
+        "set output '%s.partial'\nset title 'MSD and hops'\nset xlabel 'time (ps)'\nset ylabel 'MSD (A^2)'\n"
+        "set y2label 'cumulative hops'\nset y2tics\nset y2range [0:%s]\n"
+        "plot '%s' u 1:2 w l lw 2 t 'MSD', '' u 1:3 axes x1y2 w steps t 'hops'\n"
+        "unset y2tics\nunset y2label\nset autoscale y2\n",
+        png[3], total_hops > 0 ? "*" : "1", csv[3]);
     fprintf(gp,
             "set output '%s.partial'\nset logscale x\nset title 'ACF C_Q per starting site'\n"
             "set xlabel 'time (ps)'\nset ylabel 'normalised ACF of C_Q'\n"
@@ -175,10 +181,13 @@ UfpErrorCode AcfFiguresWrite(MPI_Comm comm, const AcfFigureData *d)
     return UFP_SUCCESS;
   }
   char partial[UFP_PATH_MAX + 96];
-  for (int k = 0; k < n; k++) UfpCall(UfpOutputBegin(comm, png[k], d->overwrite, partial));
+  for (int k = 0; k < n; k++)
+    UfpCall(UfpOutputBegin(comm, png[k], d->overwrite, partial));
   UfpErrorCode ierr = UFP_SUCCESS;
-  if (UfpCommRank(comm) == 0) ierr = plot(d, (const char(*)[UFP_PATH_MAX + 64])png, n, (const char(*)[UFP_PATH_MAX + 64])csv);
+  if (UfpCommRank(comm) == 0)
+    ierr = plot(d, (const char(*)[UFP_PATH_MAX + 64]) png, n, (const char(*)[UFP_PATH_MAX + 64]) csv);
   UfpCall(UfpErrorSync(comm, ierr));
-  for (int k = 0; k < n; k++) UfpCall(UfpOutputCommit(comm, png[k]));
+  for (int k = 0; k < n; k++)
+    UfpCall(UfpOutputCommit(comm, png[k]));
   return UFP_SUCCESS;
 }

@@ -29,19 +29,21 @@ typedef struct {
   const char *prefix;
   int overwrite;
   int64_t nframes;
-  const double *time, *acf_omega, *acf_cq;   /* [F], C(t)/C(0) */
+  const double *time, *acf_omega, *acf_cq;          /* [F], C(t)/C(0) */
   const double *acf_omega_centred, *acf_cq_centred; /* [F], (C(t) - <x>^2)/(C(0) - <x>^2) */
-  int fit_decays[2];                          /* omega_Q, C_Q */
+  int fit_decays[2];                                /* omega_Q, C_Q */
   double fit_b2[2], fit_tau[2], fit_gamma[2];
   int have_dynamics;
-  const double *acf_site;                     /* [3][F] */
-  const double *msd, *hop_frames;             /* [F] */
-  int nclass, nbins;                          /* 4 (LiS4, LiS5, LiS6, all) */
+  const double *acf_site;         /* [3][F] */
+  const double *msd, *hop_frames; /* [msd_nframes], every trajectory frame */
+  int64_t msd_nframes;
+  double msd_dt;     /* ps */
+  int nclass, nbins; /* 4 (LiS4, LiS5, LiS6, all) */
   double omega_range, cq_range;
   int signed_cq;
-  const double *hist_omega, *hist_cq;         /* [nclass][nbins] */
+  const double *hist_omega, *hist_cq; /* [nclass][nbins] */
   int nmap;
-  const double *map;                          /* [nmap][nmap] */
+  const double *map; /* [nmap][nmap] */
 } AcfFigureData;
 
 /* Collective; rank 0 writes. */

@@ -59,7 +59,7 @@ typedef struct {
   double rc, r_in, r_out, dwell_ps, msd_t_min, msd_t_max;
   long field, powder, lags, resamples, seed, bins;
   int signed_cq;
-  double t_min, t_max, gamma, level, tp[MAX_TP];
+  double t_min, t_max, gamma, level, tp[MAX_TP], average_ps;
   int ntp, overwrite;
 } Settings;
 
@@ -113,6 +113,10 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
                          "correlate C_Q with its sign (default: |C_Q|; the sign of C_Q flips "
                          "whenever two principal components of V swap in the NQR order)",
                          "AcfSetSignedCq", &s->signed_cq));
+  UfpCall(UfpOptionsReal(o, "-acf_average_ps",
+                         "motional averaging: correlate means of omega_Q and C_Q over windows "
+                         "of this length (0: every frame as it is)",
+                         "ps", "AcfSetAveragePs", &s->average_ps));
   UfpCall(UfpOptionsReal(o, "-fit_t_min", "start of the fit window", "ps", "FitSetTMin", &s->t_min));
   UfpCall(UfpOptionsReal(o, "-fit_t_max", "end of the fit window (negative: half the run)", "ps",
                          "FitSetTMax", &s->t_max));
@@ -250,10 +254,46 @@ static UfpErrorCode run(MPI_Comm comm)
   if (!set.signed_cq)
     for (int64_t k = 0; k < count * F; k++)
       s->cq[k] = fabs(s->cq[k]);
-  const double dt = s->time[1] - s->time[0];
+  double dt = s->time[1] - s->time[0];
+  /* Li dynamics from the trajectory at the full frame rate: MSD, hops, site
+   * classes (all Li). */
+  LiTrajectory *traj = NULL;
+  LiDynamics *dyn = NULL;
+  int *selected;
+  UfpCall(UfpCalloc(count > 0 ? count : 1, &selected));
+  const double span_ps = s->time[F - 1] - s->time[0];
+  const double msd_lo = set.msd_t_min >= 0 ? set.msd_t_min : 0.1 * span_ps,
+               msd_hi = set.msd_t_max > 0 ? set.msd_t_max : 0.5 * span_ps;
+  if (set.trajectory[0]) {
+    UfpCall(
+        LiTrajectoryRead(set.trajectory, F, s->frame, count, s->atom_id + first, set.ligand, set.rc, &traj));
+    LiDynamicsSettings ds = {
+        .hops = {.r_in = set.r_in, .r_out = set.r_out, .dwell = (int)fmax(1.0, round(set.dwell_ps / dt))},
+        .msd_t_min = msd_lo,
+        .msd_t_max = msd_hi,
+        .bootstrap = {.resamples = (int)set.resamples, .seed = (uint64_t)set.seed, .level = set.level}};
+    int64_t *li_id;
+    UfpCall(UfpCalloc(count > 0 ? count : 1, &li_id));
+    for (int64_t a = 0; a < count; a++)
+      li_id[a] = first + a;
+    AcfPlan plan_md;
+    UfpCall(AcfPlanCreate((int)F, &plan_md));
+    UfpCall(LiDynamicsCompute(comm, &ds, plan_md, traj, li_id, N, dt, &dyn));
+    AcfPlanDestroy(&plan_md);
+    UfpFree(&li_id);
+  }
+  /* Motional averaging over windows of -acf_average_ps (efg_series.h). */
+  const int window = set.average_ps > 0 ? (int)lround(set.average_ps / dt) : 1;
+  if (window > 1) {
+    UfpCheck(F / window >= 8, UFP_ERR_USAGE, "-acf_average_ps %g leaves %lld frames; at least 8 are needed",
+             set.average_ps, (long long)(F / window));
+    UfpCall(EfgSeriesBlockAverage(s, window));
+    F = s->nframes;
+    dt = s->time[1] - s->time[0];
+  }
   const double t_max = set.t_max > 0 ? set.t_max : 0.5 * (s->time[F - 1] - s->time[0]);
-  UfpInfo(comm, "acf-fit: %lld frames (dt %.4g ps) x %lld %s, omega_Q %s; fit window %.4g..%.4g ps\n",
-          (long long)F, dt, (long long)N, s->isotope,
+  UfpInfo(comm, "acf-fit: %lld frames (dt %.4g ps%s) x %lld %s, omega_Q %s; fit window %.4g..%.4g ps\n",
+          (long long)F, dt, window > 1 ? ", window means" : "", (long long)N, s->isotope,
           set.powder > 0 ? "powder-averaged" : "for the stored field", set.t_min, t_max);
 
   /* Lags of the fit. */
@@ -282,30 +322,6 @@ static UfpErrorCode run(MPI_Comm comm)
   int64_t *ids;
   UfpCall(UfpCalloc(count > 0 ? count : 1, &ids));
   const int ndir = set.powder > 0 ? s->nomega : 1;
-
-  /* Li dynamics from the trajectory: MSD, hops, site classes (all Li). */
-  LiTrajectory *traj = NULL;
-  LiDynamics *dyn = NULL;
-  int *selected;
-  UfpCall(UfpCalloc(count > 0 ? count : 1, &selected));
-  const double span_ps = s->time[F - 1] - s->time[0];
-  const double msd_lo = set.msd_t_min >= 0 ? set.msd_t_min : 0.1 * span_ps,
-               msd_hi = set.msd_t_max > 0 ? set.msd_t_max : 0.5 * span_ps;
-  if (set.trajectory[0]) {
-    UfpCall(
-        LiTrajectoryRead(set.trajectory, F, s->frame, count, s->atom_id + first, set.ligand, set.rc, &traj));
-    LiDynamicsSettings ds = {
-        .hops = {.r_in = set.r_in, .r_out = set.r_out, .dwell = (int)fmax(1.0, round(set.dwell_ps / dt))},
-        .msd_t_min = msd_lo,
-        .msd_t_max = msd_hi,
-        .bootstrap = {.resamples = (int)set.resamples, .seed = (uint64_t)set.seed, .level = set.level}};
-    int64_t *li_id;
-    UfpCall(UfpCalloc(count > 0 ? count : 1, &li_id));
-    for (int64_t a = 0; a < count; a++)
-      li_id[a] = first + a;
-    UfpCall(LiDynamicsCompute(comm, &ds, plan, traj, li_id, N, dt, &dyn));
-    UfpFree(&li_id);
-  }
   int64_t nsel = 0, nsel_total = 0, offset = 0;
   for (int64_t a = 0; a < count; a++) {
     selected[a] = set.subset == SUBSET_ALL       ? 1
@@ -619,9 +635,10 @@ static UfpErrorCode run(MPI_Comm comm)
     rates[SITE_NCLASSES] = dyn->hop_rate;
     UfpCall(UfpH5WriteDoubleArrayAttr(g, "hop_rate_per_s", SITE_NCLASSES + 1, rates));
     UfpCall(UfpH5WriteStringAttr(g, "hop_rate_per_s_order", "LiS4, LiS5, LiS6 (class at t = 0), all"));
-    hsize_t dm[1] = {(hsize_t)F};
+    hsize_t dm[1] = {(hsize_t)dyn->nframes};
+    UfpCall(UfpH5WriteDoubleAttr(g, "frame_interval_ps", dyn->span_ps / (dyn->nframes - 1)));
     UfpCall(UfpH5CreateDataset(g, "msd_A2", H5T_NATIVE_DOUBLE, 1, dm, 0, &d));
-    UfpCall(UfpH5WriteSlab(d, H5T_NATIVE_DOUBLE, 0, rank == 0 ? (hsize_t)F : 0, dyn->msd));
+    UfpCall(UfpH5WriteSlab(d, H5T_NATIVE_DOUBLE, 0, rank == 0 ? (hsize_t)dyn->nframes : 0, dyn->msd));
     UfpCall(UfpH5Close(&d));
     UfpCall(UfpH5Close(&g));
   }
@@ -638,6 +655,8 @@ static UfpErrorCode run(MPI_Comm comm)
                        .have_dynamics = dyn != NULL,
                        .acf_site = acc_site,
                        .msd = dyn ? dyn->msd : NULL,
+                       .msd_nframes = dyn ? dyn->nframes : 0,
+                       .msd_dt = dyn ? dyn->span_ps / (dyn->nframes - 1) : 0,
                        .hop_frames = dyn ? dyn->hop_frames : NULL,
                        .nclass = nclass,
                        .nbins = nb,

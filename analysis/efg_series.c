@@ -36,8 +36,8 @@ void EfgSeriesSetReadFrames(int64_t frames) { read_frames = frames > 0 ? frames 
 typedef struct {
   int64_t F;
   int width;
-  double *out;             /* transpose: [count][width][F] */
-  int powder;              /* powder: omega_Q for directions from tensors */
+  double *out; /* transpose: [count][width][F] */
+  int powder;  /* powder: omega_Q for directions from tensors */
   const double (*dirs)[3];
   double hz_per_au;
 } Sink;
@@ -52,7 +52,8 @@ static void sink_block(const Sink *k, int64_t f0, int64_t nf, int64_t count, con
         for (int d = 0; d < k->powder; d++) {
           double s = 0.0;
           for (int p = 0; p < 3; p++)
-            for (int q = 0; q < 3; q++) s += k->dirs[d][p] * v[3 * p + q] * k->dirs[d][q];
+            for (int q = 0; q < 3; q++)
+              s += k->dirs[d][p] * v[3 * p + q] * k->dirs[d][q];
           k->out[((size_t)a * k->powder + d) * k->F + f0 + i] = k->hz_per_au * s;
         }
       }
@@ -63,7 +64,8 @@ static void sink_block(const Sink *k, int64_t f0, int64_t nf, int64_t count, con
     for (int c = 0; c < w; c++) {
       double *dst = k->out + ((size_t)a * w + c) * k->F + f0;
       const double *src = blk + (size_t)a * w + c;
-      for (int64_t i = 0; i < nf; i++) dst[i] = src[(size_t)i * count * w];
+      for (int64_t i = 0; i < nf; i++)
+        dst[i] = src[(size_t)i * count * w];
     }
 }
 
@@ -77,8 +79,9 @@ static UfpErrorCode read_by_frames(MPI_Comm comm, hid_t group, const char *name,
                                    const int64_t *first_all, const int64_t *count_all, const Sink *sink)
 {
   const int rank = UfpCommRank(comm), size = UfpCommSize(comm), w = sink->width;
-  const int64_t row = N * w,
-                B = read_frames > 0 ? read_frames : (int64_t)1 << 19 > row ? ((int64_t)1 << 19) / row : 1;
+  const int64_t row = N * w, B = read_frames > 0          ? read_frames
+                                 : (int64_t)1 << 19 > row ? ((int64_t)1 << 19) / row
+                                                          : 1;
   const int64_t count = count_all[rank];
   hid_t d;
   UfpCall(UfpH5OpenDataset(group, name, &d));
@@ -118,7 +121,8 @@ static UfpErrorCode read_by_frames(MPI_Comm comm, hid_t group, const char *name,
     /* Every rank reaches this call in every round, even after a failed read,
      * so that the error is reported instead of a hang. */
     ierr = UfpErrorSync(comm, ierr);
-    if (!ierr && MPI_Alltoallv(send, scount, sdispl, MPI_DOUBLE, recv, rcount, rdispl, MPI_DOUBLE, comm) != MPI_SUCCESS)
+    if (!ierr && MPI_Alltoallv(send, scount, sdispl, MPI_DOUBLE, recv, rcount, rdispl, MPI_DOUBLE, comm) !=
+                     MPI_SUCCESS)
       ierr = UfpError(UFP_ERR_INTERNAL, "MPI_Alltoallv of %s failed", name);
     for (int p = 0; p < size && !ierr; p++)
       if (rcount[p] > 0) sink_block(sink, base + p * B, rcount[p] / (count * w), count, recv + rdispl[p]);
@@ -136,12 +140,13 @@ static UfpErrorCode read_by_frames(MPI_Comm comm, hid_t group, const char *name,
 
 /* The orientation map of stored field k: rank p bins frames [p B, (p + 1) B),
  * [(P + p) B, ...) of theta and phi, and the maps are summed. */
-static UfpErrorCode orientation_map(MPI_Comm comm, hid_t group, int64_t F, int64_t N, int nfields, int k, int nbins,
-                                    double *map)
+static UfpErrorCode orientation_map(MPI_Comm comm, hid_t group, int64_t F, int64_t N, int nfields, int k,
+                                    int nbins, double *map)
 {
   const int rank = UfpCommRank(comm), size = UfpCommSize(comm);
-  const int64_t row = N * nfields,
-                B = read_frames > 0 ? read_frames : (int64_t)1 << 19 > row ? ((int64_t)1 << 19) / row : 1;
+  const int64_t row = N * nfields, B = read_frames > 0          ? read_frames
+                                       : (int64_t)1 << 19 > row ? ((int64_t)1 << 19) / row
+                                                                : 1;
   hid_t dt = -1, dp = -1;
   double *theta = NULL, *phi = NULL;
   UfpErrorCode ierr = UfpH5OpenDataset(group, "theta", &dt);
@@ -152,7 +157,8 @@ static UfpErrorCode orientation_map(MPI_Comm comm, hid_t group, int64_t F, int64
     const int64_t nf = F - f0 < B ? F - f0 : B;
     ierr = UfpH5ReadSlabIndependent(dt, H5T_NATIVE_DOUBLE, (hsize_t)f0, (hsize_t)nf, theta);
     if (!ierr) ierr = UfpH5ReadSlabIndependent(dp, H5T_NATIVE_DOUBLE, (hsize_t)f0, (hsize_t)nf, phi);
-    for (int64_t c = 0; c < nf * N && !ierr; c++) OrientationAdd(nbins, theta[c * nfields + k], phi[c * nfields + k], map);
+    for (int64_t c = 0; c < nf * N && !ierr; c++)
+      OrientationAdd(nbins, theta[c * nfields + k], phi[c * nfields + k], map);
   }
   UfpFree(&theta);
   UfpFree(&phi);
@@ -171,8 +177,8 @@ UfpErrorCode EfgSeriesRead(MPI_Comm comm, const char *path, int64_t first, int64
   *out = s;
   UfpCall(EfgSeriesShape(comm, path, &s->nframes, &s->natoms));
   UfpCheck(first >= 0 && count >= 0 && first + count <= s->natoms, UFP_ERR_INPUT,
-           "%s: atoms %lld..%lld requested, the file has %lld", path, (long long)first, (long long)(first + count),
-           (long long)s->natoms);
+           "%s: atoms %lld..%lld requested, the file has %lld", path, (long long)first,
+           (long long)(first + count), (long long)s->natoms);
   s->first = first;
   s->count = count;
   const int64_t F = s->nframes, N = s->natoms, c1 = count > 0 ? count : 1;
@@ -212,12 +218,16 @@ UfpErrorCode EfgSeriesRead(MPI_Comm comm, const char *path, int64_t first, int64
   if (!ierr) ierr = UfpCalloc((size_t)c1 * s->nomega * F, &s->omega);
   double(*dirs)[3] = NULL;
   if (!ierr && powder > 0 && !(ierr = UfpCalloc(powder, &dirs))) SaeFieldDirections(powder, dirs);
-  const Sink sinks[2] = {
-    {.F = F, .width = 1, .out = s->cq},
-    {.F = F, .width = powder > 0 ? 9 : s->nfields, .out = s->omega, .powder = powder,
-     .dirs = (const double(*)[3])dirs, .hz_per_au = s->hz_per_au}};
+  const Sink sinks[2] = {{.F = F, .width = 1, .out = s->cq},
+                         {.F = F,
+                          .width = powder > 0 ? 9 : s->nfields,
+                          .out = s->omega,
+                          .powder = powder,
+                          .dirs = (const double(*)[3])dirs,
+                          .hz_per_au = s->hz_per_au}};
   const char *names[2] = {"cq", powder > 0 ? "tensor" : "omega_q"};
-  for (int k = 0; k < 2 && !ierr; k++) ierr = read_by_frames(comm, g, names[k], F, N, first_all, count_all, &sinks[k]);
+  for (int k = 0; k < 2 && !ierr; k++)
+    ierr = read_by_frames(comm, g, names[k], F, N, first_all, count_all, &sinks[k]);
   if (!ierr && orient_bins > 0 && (orient_field < 0 || orient_field >= s->nfields))
     ierr = UfpError(UFP_ERR_USAGE, "%s: field %d requested, the file has %d", path, orient_field, s->nfields);
   if (!ierr && orient_bins > 0) {
@@ -244,5 +254,36 @@ UfpErrorCode EfgSeriesDestroy(EfgSeries **sp)
   UfpFree(&s->omega);
   UfpFree(&s->orientation);
   UfpFree(sp);
+  return UFP_SUCCESS;
+}
+
+/* Means of x[n] over windows of m into y[n / m]; y may be x. */
+static void window_means(int64_t n, int m, const double *x, double *y)
+{
+  for (int64_t j = 0; j < n / m; j++) {
+    double sum = 0.0;
+    for (int q = 0; q < m; q++)
+      sum += x[j * m + q];
+    y[j] = sum / m;
+  }
+}
+
+UfpErrorCode EfgSeriesBlockAverage(EfgSeries *s, int m)
+{
+  UfpCheck(m >= 1, UFP_ERR_USAGE, "averaging window of %d frames", m);
+  const int64_t F = s->nframes, G = F / m;
+  UfpCheck(G >= 1, UFP_ERR_USAGE, "averaging window of %d frames is longer than the %lld frames", m,
+           (long long)F);
+  if (m == 1) return UFP_SUCCESS;
+  /* Row r of length F moves to row r of length G; rows go in order, and
+   * row r's output ends before its input starts for r >= 1. */
+  for (int64_t a = 0; a < s->count; a++)
+    window_means(F, m, s->cq + a * F, s->cq + a * G);
+  for (int64_t r = 0; r < s->count * s->nomega; r++)
+    window_means(F, m, s->omega + r * F, s->omega + r * G);
+  window_means(F, m, s->time, s->time);
+  for (int64_t j = 0; j < G; j++)
+    s->frame[j] = s->frame[j * m];
+  s->nframes = G;
   return UFP_SUCCESS;
 }

@@ -97,6 +97,10 @@ for np in 1 3; do
   check "acf-fit on $np rank(s)" 0 $?
 done
 expect_text "$tmp/acf1.txt" "over 96 of 144 Li (subset LiS4)"
+# Window means of 2 frames: half the frames for the ACF, all for the MSD.
+$mpi 2 "$build/analysis/acf-fit" -acf_efg "$tmp/p1.h5" -acf_average_ps 0.04 -acf_trajectory "$tmp/traj.h5md" \
+  -acf_output "$tmp/acfavg" > "$tmp/acfavg.txt" 2>&1; check "acf-fit -acf_average_ps" 0 $?
+expect_text "$tmp/acfavg.txt" "window means"
 $mpi 1 "$build/analysis/acf-fit" -acf_efg "$tmp/p1.h5" -acf_subset hopping -acf_output "$tmp/acfbad" \
   > "$tmp/acfbad.txt" 2>&1; check "acf-fit subset without trajectory" 64 $?
 expect_text "$tmp/acf1.txt" "acf-fit: omega_q"
@@ -223,6 +227,9 @@ for key, (g, attr) in {"hop_rate_per_s": ("dynamics", None), "diffusion_m2_per_s
     want = x["dynamics"].attrs["hop_rate_per_s"][3] if attr is None else x[g].attrs[attr]
     if not np.isclose(float(rows[0][key]), want, rtol=1e-9, equal_nan=True):
         print("FAIL: acf-summary", key, rows[0][key], "is not", want); bad = 1
+avg = h5py.File(f"{tmp}/acfavg.h5", "r")
+if len(avg["acf/time_ps"]) != len(x["acf/time_ps"]) // 2 or len(avg["dynamics/msd_A2"]) != len(x["dynamics/msd_A2"]):
+    print("FAIL: window means: ACF over", len(avg["acf/time_ps"]), "lags, MSD over", len(avg["dynamics/msd_A2"])); bad = 1
 arr = {r["rate"]: r for r in csv.DictReader(open(f"{tmp}/arr_arrhenius.csv"))}
 if abs(float(arr["1/tau omega_Q"]["ea_ev"])) > 1e-9 or abs(float(arr["1/tau C_Q"]["ea_ev"])) > 1e-9:
     print("FAIL: equal rates at 300 and 600 K give E_a", arr["1/tau omega_Q"]["ea_ev"]); bad = 1
