@@ -2,84 +2,78 @@
 #include "cp2k_template.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-static const char default_template[] =
-    "&GLOBAL\n"
-    "  PROJECT @NAME@\n"
-    "  RUN_TYPE ENERGY_FORCE\n"
-    "  PRINT_LEVEL LOW\n"
-    "&END GLOBAL\n"
-    "&FORCE_EVAL\n"
-    "  METHOD QS\n"
-    "  STRESS_TENSOR @STRESS@\n"
-    "  &DFT\n"
-    "    BASIS_SET_FILE_NAME BASIS_MOLOPT\n"
-    "    POTENTIAL_FILE_NAME GTH_POTENTIALS\n"
-    "    &QS\n"
-    "      METHOD GAPW\n"
-    "      EPS_DEFAULT 1.0E-10\n"
-    "    &END QS\n"
-    "    &MGRID\n"
-    "      CUTOFF @CUTOFF@\n"
-    "      REL_CUTOFF 50\n"
-    "    &END MGRID\n"
-    "    &SCF\n"
-    "      EPS_SCF 1.0E-6\n"
-    "      SCF_GUESS ATOMIC\n"
-    "      MAX_SCF 150\n"
-    "      &OT\n"
-    "        MINIMIZER DIIS\n"
-    "        PRECONDITIONER FULL_SINGLE_INVERSE\n"
-    "      &END OT\n"
-    "      &OUTER_SCF\n"
-    "        MAX_SCF 10\n"
-    "        EPS_SCF 1.0E-6\n"
-    "      &END OUTER_SCF\n"
-    "      &PRINT\n"
-    "        &RESTART OFF\n"
-    "        &END RESTART\n"
-    "      &END PRINT\n"
-    "    &END SCF\n"
-    "    &XC\n"
-    "      &XC_FUNCTIONAL PBE\n"
-    "      &END XC_FUNCTIONAL\n"
-    "    &END XC\n"
-    "    &PRINT\n"
-    "      &ELECTRIC_FIELD_GRADIENT ON\n"
-    "      &END\n"
-    "    &END PRINT\n"
-    "  &END DFT\n"
-    "  &SUBSYS\n"
-    "    &CELL\n"
-    "@CELL@\n"
-    "    &END CELL\n"
-    "    &COORD\n"
-    "@COORD@\n"
-    "    &END COORD\n"
-    "    &KIND Li\n"
-    "      BASIS_SET DZVP-MOLOPT-SR-GTH\n"
-    "      POTENTIAL GTH-PBE-q3\n"
-    "    &END KIND\n"
-    "    &KIND P\n"
-    "      BASIS_SET DZVP-MOLOPT-SR-GTH\n"
-    "      POTENTIAL GTH-PBE-q5\n"
-    "    &END KIND\n"
-    "    &KIND S\n"
-    "      BASIS_SET DZVP-MOLOPT-SR-GTH\n"
-    "      POTENTIAL GTH-PBE-q6\n"
-    "    &END KIND\n"
-    "  &END SUBSYS\n"
-    "  &PRINT\n"
-    "    &FORCES ON\n"
-    "    &END\n"
-    "    &STRESS_TENSOR @PRINT_STRESS@\n"
-    "    &END\n"
-    "  &END PRINT\n"
-    "&END FORCE_EVAL\n";
+static const char default_template[] = "&GLOBAL\n"
+                                       "  PROJECT @NAME@\n"
+                                       "  RUN_TYPE ENERGY_FORCE\n"
+                                       "  PRINT_LEVEL LOW\n"
+                                       "&END GLOBAL\n"
+                                       "&FORCE_EVAL\n"
+                                       "  METHOD QS\n"
+                                       "  STRESS_TENSOR @STRESS@\n"
+                                       "  &DFT\n"
+                                       "    BASIS_SET_FILE_NAME BASIS_MOLOPT\n"
+                                       "    POTENTIAL_FILE_NAME GTH_POTENTIALS\n"
+                                       "    &QS\n"
+                                       "      METHOD GAPW\n"
+                                       "      EPS_DEFAULT 1.0E-10\n"
+                                       "    &END QS\n"
+                                       "    &MGRID\n"
+                                       "      CUTOFF @CUTOFF@\n"
+                                       "      REL_CUTOFF 50\n"
+                                       "    &END MGRID\n"
+                                       "    &SCF\n"
+                                       "      EPS_SCF 1.0E-6\n"
+                                       "      SCF_GUESS ATOMIC\n"
+                                       "      MAX_SCF 150\n"
+                                       "@SCF_SOLVER@"
+                                       "      &PRINT\n"
+                                       "        &RESTART OFF\n"
+                                       "        &END RESTART\n"
+                                       "      &END PRINT\n"
+                                       "    &END SCF\n"
+                                       "    &XC\n"
+                                       "      &XC_FUNCTIONAL PBE\n"
+                                       "      &END XC_FUNCTIONAL\n"
+                                       "    &END XC\n"
+                                       "@KPOINTS@"
+                                       "    &PRINT\n"
+                                       "      &ELECTRIC_FIELD_GRADIENT ON\n"
+                                       "      &END\n"
+                                       "    &END PRINT\n"
+                                       "  &END DFT\n"
+                                       "  &SUBSYS\n"
+                                       "    &CELL\n"
+                                       "@CELL@\n"
+                                       "    &END CELL\n"
+                                       "    &COORD\n"
+                                       "@COORD@\n"
+                                       "    &END COORD\n"
+                                       "    &KIND Li\n"
+                                       "      BASIS_SET DZVP-MOLOPT-SR-GTH\n"
+                                       "      POTENTIAL GTH-PBE-q3\n"
+                                       "    &END KIND\n"
+                                       "    &KIND P\n"
+                                       "      BASIS_SET DZVP-MOLOPT-SR-GTH\n"
+                                       "      POTENTIAL GTH-PBE-q5\n"
+                                       "    &END KIND\n"
+                                       "    &KIND S\n"
+                                       "      BASIS_SET DZVP-MOLOPT-SR-GTH\n"
+                                       "      POTENTIAL GTH-PBE-q6\n"
+                                       "    &END KIND\n"
+                                       "  &END SUBSYS\n"
+                                       "  &PRINT\n"
+                                       "    &FORCES ON\n"
+                                       "    &END\n"
+                                       "    &STRESS_TENSOR @PRINT_STRESS@\n"
+                                       "    &END\n"
+                                       "  &END PRINT\n"
+                                       "&END FORCE_EVAL\n";
 
 UfpErrorCode Cp2kTemplateLoad(const char *path, char **text)
 {
@@ -114,7 +108,8 @@ UfpErrorCode Cp2kTemplateLoad(const char *path, char **text)
   for (int k = 0; k < 4; k++)
     if (!strstr(buf, required[k])) {
       free(buf);
-      UfpCheck(0, UFP_ERR_INPUT, "CP2K template %s: no %s placeholder (see efg/cp2k_template.h)", path, required[k]);
+      UfpCheck(0, UFP_ERR_INPUT, "CP2K template %s: no %s placeholder (see efg/cp2k_template.h)", path,
+               required[k]);
     }
   *text = buf;
   return UFP_SUCCESS;
@@ -126,16 +121,52 @@ static int has_kind(const char *text, const char *element)
   for (const char *p = text; (p = strchr(p, '&')); p++) {
     if (strncasecmp(p + 1, "KIND", 4) || (p[5] != ' ' && p[5] != '\t')) continue;
     const char *q = p + 5;
-    while (*q == ' ' || *q == '\t') q++;
+    while (*q == ' ' || *q == '\t')
+      q++;
     size_t n = strlen(element);
-    if (!strncmp(q, element, n) && (q[n] == '\n' || q[n] == ' ' || q[n] == '\t' || q[n] == '\r' || !q[n])) return 1;
+    if (!strncmp(q, element, n) && (q[n] == '\n' || q[n] == ' ' || q[n] == '\t' || q[n] == '\r' || !q[n]))
+      return 1;
   }
   return 0;
 }
 
-UfpErrorCode Cp2kInputWrite(const char *text, const UfpStructure *s, const char *name, double cutoff_ry, int stress,
-                            const char *path)
+/* The SCF solver: OT with an outer loop at the Gamma point, diagonalisation
+ * with Broyden mixing for k-points (OT works with the Gamma point only). */
+static const char scf_ot[] = "      &OT\n"
+                             "        MINIMIZER DIIS\n"
+                             "        PRECONDITIONER FULL_SINGLE_INVERSE\n"
+                             "      &END OT\n"
+                             "      &OUTER_SCF\n"
+                             "        MAX_SCF 10\n"
+                             "        EPS_SCF 1.0E-6\n"
+                             "      &END OUTER_SCF\n";
+static const char scf_diag[] = "      &DIAGONALIZATION\n"
+                               "        ALGORITHM STANDARD\n"
+                               "      &END DIAGONALIZATION\n"
+                               "      &MIXING\n"
+                               "        METHOD BROYDEN_MIXING\n"
+                               "        ALPHA 0.3\n"
+                               "      &END MIXING\n";
+
+void Cp2kKpointsAuto(const double lattice[3][3], double length, int n[3])
 {
+  for (int a = 0; a < 3; a++) {
+    const double *u = lattice[(a + 1) % 3], *v = lattice[(a + 2) % 3], *w = lattice[a];
+    const double c[3] = {u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]};
+    const double area = sqrt(c[0] * c[0] + c[1] * c[1] + c[2] * c[2]);
+    const double width = fabs(w[0] * c[0] + w[1] * c[1] + w[2] * c[2]) / area; /* plane spacing */
+    n[a] = (int)ceil(length / width - 1e-9);
+    if (n[a] < 1) n[a] = 1;
+  }
+}
+
+UfpErrorCode Cp2kInputWrite(const char *text, const UfpStructure *s, const char *name, double cutoff_ry,
+                            int stress, const int kpoints[3], const char *path)
+{
+  const int use_k = kpoints && (kpoints[0] > 1 || kpoints[1] > 1 || kpoints[2] > 1);
+  UfpCheck(!use_k || strstr(text, "@KPOINTS@"), UFP_ERR_INPUT,
+           "frame %s needs k-points %dx%dx%d but the CP2K template has no @KPOINTS@ placeholder", name,
+           kpoints ? kpoints[0] : 1, kpoints ? kpoints[1] : 1, kpoints ? kpoints[2] : 1);
   UfpCheck(s->has_lattice, UFP_ERR_INPUT, "frame %s has no cell: CP2K labels here are periodic", name);
   for (int i = 0; i < s->natoms; i++)
     UfpCheck(has_kind(text, s->species[i]), UFP_ERR_INPUT,
@@ -161,8 +192,8 @@ UfpErrorCode Cp2kInputWrite(const char *text, const UfpStructure *s, const char 
     } else if (!strncmp(at, "@CELL@", 6)) {
       const char *axis = "ABC";
       for (int a = 0; a < 3; a++)
-        fprintf(fp, "      %c %.12f %.12f %.12f%s", axis[a], s->lattice[a][0], s->lattice[a][1], s->lattice[a][2],
-                a < 2 ? "\n" : "");
+        fprintf(fp, "      %c %.12f %.12f %.12f%s", axis[a], s->lattice[a][0], s->lattice[a][1],
+                s->lattice[a][2], a < 2 ? "\n" : "");
       p = at + 6;
     } else if (!strncmp(at, "@COORD@", 7)) {
       for (int i = 0; i < s->natoms; i++)
@@ -172,6 +203,14 @@ UfpErrorCode Cp2kInputWrite(const char *text, const UfpStructure *s, const char 
     } else if (!strncmp(at, "@STRESS@", 8)) {
       fputs(stress ? "ANALYTICAL" : "NONE", fp);
       p = at + 8;
+    } else if (!strncmp(at, "@SCF_SOLVER@", 12)) {
+      fputs(use_k ? scf_diag : scf_ot, fp);
+      p = at + 12;
+    } else if (!strncmp(at, "@KPOINTS@", 9)) {
+      if (use_k)
+        fprintf(fp, "    &KPOINTS\n      SCHEME MONKHORST-PACK %d %d %d\n    &END KPOINTS\n", kpoints[0],
+                kpoints[1], kpoints[2]);
+      p = at + 9;
     } else if (!strncmp(at, "@PRINT_STRESS@", 14)) {
       fputs(stress ? "ON" : "OFF", fp);
       p = at + 14;
@@ -183,6 +222,7 @@ UfpErrorCode Cp2kInputWrite(const char *text, const UfpStructure *s, const char 
   int failed = ferror(fp) | (fclose(fp) != 0);
   if (failed) remove(partial);
   UfpCheck(!failed, UFP_ERR_IO, "cannot write %s", partial);
-  UfpCheck(rename(partial, path) == 0, UFP_ERR_IO, "cannot rename %s to %s: %s", partial, path, strerror(errno));
+  UfpCheck(rename(partial, path) == 0, UFP_ERR_IO, "cannot rename %s to %s: %s", partial, path,
+           strerror(errno));
   return UFP_SUCCESS;
 }

@@ -41,7 +41,8 @@
 static const char help[] =
     "train-label: CP2K labels (energy, forces, stress, EFG) for selected frames.\n\n"
     "Usage: train-label -label_dir DIR -label_action write|run|collect|all [-label_frames FRAMES.extxyz]\n"
-    "                   [-label_cp2k \"cp2k.psmp\"] [-label_first K] [-label_count N] [-label_output OUT.extxyz]\n\n"
+    "                   [-label_cp2k \"cp2k.psmp\"] [-label_first K] [-label_count N] [-label_output "
+    "OUT.extxyz]\n\n"
     "write makes DIR/frame_K.inp from the template, run calls CP2K for the frames not done yet\n"
     "(resumable; unconverged SCF and CP2K failures are filed as failed and left out), collect\n"
     "writes the labels as extxyz for train-ufp and train-efg.  Run as one process.\n"
@@ -52,7 +53,9 @@ static const char *const action_names[] = {"write", "run", "collect", "all"};
 
 typedef struct {
   char frames[UFP_PATH_MAX], dir[UFP_PATH_MAX], template_path[UFP_PATH_MAX], output[UFP_PATH_MAX];
-  char cp2k[1024];
+  char cp2k[1024], kpoints[64];
+  int kgrid[3];   /* fixed grid, or 0: automatic, or 1x1x1: Gamma */
+  double klength; /* Å, for the automatic grid */
   int action, stress, allow_missing, retry_failed, overwrite;
   long first, count;
   double cutoff;
@@ -64,31 +67,40 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
   snprintf(s->cp2k, sizeof s->cp2k, "cp2k.psmp");
   s->stress = 1;
   s->cutoff = 400.0;
+  s->klength = 12.0;
+  snprintf(s->kpoints, sizeof s->kpoints, "gamma");
   s->count = -1;
   UfpOptions o = NULL;
   UfpCall(UfpOptionsBegin(comm, NULL, "train-label: CP2K labels for selected frames", &o));
-  UfpCall(UfpOptionsChoice(o, "-label_action", "write inputs, run CP2K, collect labels, or all three", "LabelSetAction",
-                           action_names, 4, &s->action));
-  UfpCall(UfpOptionsString(o, "-label_frames", "frames to label (extxyz, e.g. from train-select)", "LabelSetFrames",
-                           s->frames, sizeof s->frames, NULL));
-  UfpCall(UfpOptionsString(o, "-label_dir", "batch directory (inputs, outputs, states)", "LabelSetDir", s->dir,
-                           sizeof s->dir, NULL));
+  UfpCall(UfpOptionsChoice(o, "-label_action", "write inputs, run CP2K, collect labels, or all three",
+                           "LabelSetAction", action_names, 4, &s->action));
+  UfpCall(UfpOptionsString(o, "-label_frames", "frames to label (extxyz, e.g. from train-select)",
+                           "LabelSetFrames", s->frames, sizeof s->frames, NULL));
+  UfpCall(UfpOptionsString(o, "-label_dir", "batch directory (inputs, outputs, states)", "LabelSetDir",
+                           s->dir, sizeof s->dir, NULL));
   UfpCall(UfpOptionsString(o, "-label_template", "CP2K input template (empty: the built-in PBE/GAPW one)",
                            "LabelSetTemplate", s->template_path, sizeof s->template_path, NULL));
   UfpCall(UfpOptionsReal(o, "-label_cutoff", "plane-wave cutoff", "Ry", "LabelSetCutoff", &s->cutoff));
+  UfpCall(
+      UfpOptionsString(o, "-label_kpoints",
+                       "k-points: gamma (as the bundled labels), auto (n_a >= -label_kpoint_length / plane "
+                       "spacing) or N1,N2,N3",
+                       "LabelSetKpoints", s->kpoints, sizeof s->kpoints, NULL));
+  UfpCall(UfpOptionsReal(o, "-label_kpoint_length", "length of the automatic k-point grid", "Å",
+                         "LabelSetKpointLength", &s->klength));
   UfpCall(UfpOptionsBool(o, "-label_stress", "ask CP2K for the analytical stress tensor", "LabelSetStress",
                          &s->stress));
-  UfpCall(UfpOptionsString(o, "-label_cp2k", "command that runs CP2K (given -i IN -o OUT)", "LabelSetCp2k", s->cp2k,
-                           sizeof s->cp2k, NULL));
+  UfpCall(UfpOptionsString(o, "-label_cp2k", "command that runs CP2K (given -i IN -o OUT)", "LabelSetCp2k",
+                           s->cp2k, sizeof s->cp2k, NULL));
   UfpCall(UfpOptionsInt(o, "-label_first", "first frame to run", "", "LabelSetFirst", &s->first));
-  UfpCall(UfpOptionsInt(o, "-label_count", "frames to run from the first (negative: all)", "", "LabelSetCount",
-                        &s->count));
+  UfpCall(UfpOptionsInt(o, "-label_count", "frames to run from the first (negative: all)", "",
+                        "LabelSetCount", &s->count));
   UfpCall(UfpOptionsBool(o, "-label_retry_failed", "run failed frames again", "LabelSetRetryFailed",
                          &s->retry_failed));
-  UfpCall(UfpOptionsString(o, "-label_output", "labels (extxyz) written by collect", "LabelSetOutput", s->output,
-                           sizeof s->output, NULL));
-  UfpCall(UfpOptionsBool(o, "-label_allow_missing", "collect even if some frames have not run", "LabelSetAllowMissing",
-                         &s->allow_missing));
+  UfpCall(UfpOptionsString(o, "-label_output", "labels (extxyz) written by collect", "LabelSetOutput",
+                           s->output, sizeof s->output, NULL));
+  UfpCall(UfpOptionsBool(o, "-label_allow_missing", "collect even if some frames have not run",
+                         "LabelSetAllowMissing", &s->allow_missing));
   UfpCall(UfpOptionsBool(o, "-label_overwrite", "replace an existing -label_output", "LabelSetOverwrite",
                          &s->overwrite));
   UfpCall(UfpOptionsEnd(&o));
@@ -99,6 +111,16 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
   UfpCheck(!(s->action == ACTION_COLLECT || s->action == ACTION_ALL) || s->output[0], UFP_ERR_USAGE,
            "-label_action %s needs -label_output", action_names[s->action]);
   UfpCheck(s->cutoff > 0 && s->first >= 0, UFP_ERR_USAGE, "need -label_cutoff > 0 and -label_first >= 0");
+  if (!strcmp(s->kpoints, "gamma"))
+    s->kgrid[0] = s->kgrid[1] = s->kgrid[2] = 1;
+  else if (strcmp(s->kpoints, "auto")) {
+    char tail;
+    UfpCheck(sscanf(s->kpoints, "%d,%d,%d%c", &s->kgrid[0], &s->kgrid[1], &s->kgrid[2], &tail) == 3 &&
+                 s->kgrid[0] >= 1 && s->kgrid[1] >= 1 && s->kgrid[2] >= 1,
+             UFP_ERR_USAGE, "-label_kpoints %s: want gamma, auto or three positive integers N1,N2,N3",
+             s->kpoints);
+  }
+  UfpCheck(s->klength > 0, UFP_ERR_USAGE, "-label_kpoint_length must be > 0 Å");
   return UFP_SUCCESS;
 }
 
@@ -127,13 +149,15 @@ static UfpErrorCode write_inputs(const Settings *set, int nframes, UfpStructure 
     LabelPath(set->dir, k, "inp", path, sizeof path);
     if (LabelFrameState(set->dir, k, NULL, 0) != LABEL_MISSING) continue; /* kept: its run may be under way */
     snprintf(name, sizeof name, "frame_%05d", k);
-    ierr = Cp2kInputWrite(text, frames[k], name, set->cutoff, set->stress, path);
+    int grid[3] = {set->kgrid[0], set->kgrid[1], set->kgrid[2]};
+    if (grid[0] == 0) Cp2kKpointsAuto(frames[k]->lattice, set->klength, grid);
+    ierr = Cp2kInputWrite(text, frames[k], name, set->cutoff, set->stress, grid, path);
     written++;
   }
   free(text);
   UfpCall(ierr);
-  printf("train-label: %d CP2K input(s) written to %s (%d frames; %.0f Ry%s)\n", written, set->dir, nframes,
-         set->cutoff, set->stress ? ", analytical stress" : "");
+  printf("train-label: %d CP2K input(s) written to %s (%d frames; %.0f Ry%s; k-points %s)\n", written,
+         set->dir, nframes, set->cutoff, set->stress ? ", analytical stress" : "", set->kpoints);
   return UFP_SUCCESS;
 }
 
@@ -165,7 +189,8 @@ static UfpErrorCode run_frames(const Settings *set)
     }
     if (st == LABEL_PARTIAL) printf("train-label: frame %d was interrupted; running it again\n", k);
     UfpCall(LabelRunFrame(set->dir, k, set->cp2k, &st));
-    if (st == LABEL_DONE) done++;
+    if (st == LABEL_DONE)
+      done++;
     else {
       failed++;
       LabelFrameState(set->dir, k, reason, sizeof reason);
@@ -188,7 +213,8 @@ static UfpErrorCode collect(const Settings *set, int nframes)
   for (int k = 0; k < nframes && !ierr; k++) {
     char reason[1024];
     LabelState st = LabelFrameState(set->dir, k, reason, sizeof reason);
-    if (st == LABEL_DONE) ierr = LabelReadFrame(set->dir, k, &labels[nlabels++]);
+    if (st == LABEL_DONE)
+      ierr = LabelReadFrame(set->dir, k, &labels[nlabels++]);
     else if (st == LABEL_FAILED) {
       printf("train-label: frame %d left out: %s\n", k, reason);
       nfailed++;
@@ -198,14 +224,15 @@ static UfpErrorCode collect(const Settings *set, int nframes)
     }
   }
   if (!ierr && nmissing && !set->allow_missing)
-    ierr = UfpError(UFP_ERR_INPUT, "%d of %d frames in %s have not run yet (run them, or -label_allow_missing)",
-                    nmissing, nframes, set->dir);
+    ierr =
+        UfpError(UFP_ERR_INPUT, "%d of %d frames in %s have not run yet (run them, or -label_allow_missing)",
+                 nmissing, nframes, set->dir);
   if (!ierr && nlabels == 0) ierr = UfpError(UFP_ERR_INPUT, "no frame of %s has a label", set->dir);
   if (!ierr) ierr = UfpExtxyzWriteAll(MPI_COMM_SELF, set->output, set->overwrite, nlabels, labels);
   UfpStructureArrayDestroy(nlabels, &labels);
   UfpCall(ierr);
-  printf("train-label: %d labelled frame(s) written to %s; %d failed, %d not run\n", nlabels, set->output, nfailed,
-         nmissing);
+  printf("train-label: %d labelled frame(s) written to %s; %d failed, %d not run\n", nlabels, set->output,
+         nfailed, nmissing);
   return UFP_SUCCESS;
 }
 

@@ -15,8 +15,13 @@
 #      farthest from the bundled CP2K labels (efg/data) in SOAP fingerprint
 #      space;
 #   3. train-label: CP2K inputs (PBE, GAPW, 400 Ry, forces, analytical
-#      stress, EFGs), CP2K on each frame (UFP_CP2K, default
-#      "mpiexec -n 2 cp2k.psmp"), then the labels as WORK_DIR/new_labels.extxyz.
+#      stress, EFGs) at the Gamma point like the bundled EFG labels, CP2K on
+#      each frame (UFP_CP2K, default "mpiexec -n 2 cp2k.psmp"), then the
+#      labels as WORK_DIR/new_labels.extxyz (for the EFG model);
+#   4. the same with k-points (-label_kpoints auto: 2x2x2 for the 16-atom,
+#      1x2x2 for the 32-atom cells) as WORK_DIR/new_labels_k.extxyz, for
+#      the potential: the Gamma point alone changes forces in these cells
+#      by 0.4 eV/Å RMS (efg/cp2k_template.h).
 # Retraining with the new labels: jobs/train-lps.sh and
 # jobs/train-efg-lps.sh (README, "Active learning").
 set -euo pipefail
@@ -58,3 +63,10 @@ echo "== 3. train-label"
 "$build/efg/train-label" -label_dir "$work/label" -label_action run -label_cp2k "$cp2k"
 "$build/efg/train-label" -label_dir "$work/label" -label_action collect -label_frames "$work/picked.extxyz" \
   -label_output "$work/new_labels.extxyz" -label_overwrite
+
+echo "== 4. train-label with k-points (for the potential)"
+"$build/efg/train-label" -label_dir "$work/label_k" -label_action write -label_frames "$work/picked.extxyz" \
+  -label_kpoints auto
+"$build/efg/train-label" -label_dir "$work/label_k" -label_action run -label_cp2k "$cp2k"
+"$build/efg/train-label" -label_dir "$work/label_k" -label_action collect -label_frames "$work/picked.extxyz" \
+  -label_output "$work/new_labels_k.extxyz" -label_overwrite

@@ -5,14 +5,16 @@
 #
 #   bash jobs/al-retrain-lps.sh [WORK_DIR]      (default: al-lps-work)
 #
-# 1. The labels (WORK_DIR/label) are collected; every fourth frame
-#    (3, 7, 11, ...) is held out as WORK_DIR/al_test.extxyz, the others go
-#    to WORK_DIR/al_train.extxyz.
-# 2. Before: the shipped potential (ufp-md single point: force RMSE, energy
-#    RMSE after a constant shift, stress RMSE) and the shipped EFG model
+# 1. The labels are collected, at the Gamma point (WORK_DIR/label, for the
+#    EFG model, like the bundled EFG labels) and with k-points
+#    (WORK_DIR/label_k, for the potential); every fourth frame (3, 7, 11,
+#    ...) is held out as WORK_DIR/al_test[_k].extxyz, the others go to
+#    WORK_DIR/al_train[_k].extxyz.
+# 2. Before: the shipped potential (ufp-md single point on al_test_k: force
+#    RMSE, energy RMSE after a constant shift, stress RMSE) and the shipped EFG model
 #    (train-efg -efg_evaluate: omega_Q MAE and more) on al_test.
-# 3. Retraining: jobs/train-lps.sh with the bundled CP2K labels and
-#    al_train as dataset "cp2k", each frame with weight UFP_AL_WEIGHT
+# 3. Retraining: jobs/train-lps.sh with al_train_k as dataset "cp2k", each
+#    frame with weight UFP_AL_WEIGHT
 #    (default 30: the public data has about 1 800 training frames of 64-255
 #    atoms, the CP2K labels a few dozen of 16-32 atoms) (-> WORK_DIR/lps_ufp);
 #    train-efg on the bundled labels plus al_train with al_test as its test
@@ -37,14 +39,20 @@ allow=()
 echo "== 1. labels"
 "$build/efg/train-label" -label_dir "$work/label" -label_action collect -label_frames "$work/picked.extxyz" \
   -label_output "$work/new_labels.extxyz" -label_overwrite "${allow[@]}"
-awk -v train="$work/al_train.extxyz" -v test="$work/al_test.extxyz" '
-  rem == 0 {n = $1; rem = n + 2; out = (k % 4 == 3) ? test : train; k++}
-  {print > out; rem--}' "$work/new_labels.extxyz"
+"$build/efg/train-label" -label_dir "$work/label_k" -label_action collect -label_frames "$work/picked.extxyz" \
+  -label_output "$work/new_labels_k.extxyz" -label_overwrite "${allow[@]}"
+split() {  # labels train test
+  awk -v train="$2" -v test="$3" '
+    rem == 0 {n = $1; rem = n + 2; out = (k % 4 == 3) ? test : train; k++}
+    {print > out; rem--}' "$1"
+}
+split "$work/new_labels.extxyz" "$work/al_train.extxyz" "$work/al_test.extxyz"
+split "$work/new_labels_k.extxyz" "$work/al_train_k.extxyz" "$work/al_test_k.extxyz"
 echo "   $(grep -c "energy=" "$work/al_train.extxyz") training and $(grep -c "energy=" "$work/al_test.extxyz" || true) held-out frames"
 
 measure() {  # label potential model
   local tag=$1
-  $mpi "$build/md/ufp-md" -md_structure "$work/al_test.extxyz" -md_potential "$2" -md_steps 0 \
+  $mpi "$build/md/ufp-md" -md_structure "$work/al_test_k.extxyz" -md_potential "$2" -md_steps 0 \
     -md_single_output "$work/sp_$tag.extxyz" -overwrite | grep "against the labels" | sed "s|^ufp-md:|  $tag potential:|"
   $mpi "$build/efg/train-efg" -efg_data "$labels" -efg_test_data "$work/al_test.extxyz" -efg_evaluate "$3" \
     | grep "^test" | sed "s|^test|  $tag EFG model:|"
@@ -53,7 +61,7 @@ echo "== 2. before"
 measure before "$here/md/data/uf3/lps_ufp.uf3" "$here/efg/data/lps_efg.h5" | tee "$work/before_after.txt"
 
 echo "== 3. retraining"
-UFP_EXTRA_DATA=$labels,$work/al_train.extxyz UFP_EXTRA_WEIGHT=$weight \
+UFP_EXTRA_DATA=$work/al_train_k.extxyz UFP_EXTRA_WEIGHT=$weight \
   bash "$here/jobs/train-lps.sh" "$work/lps_ufp" -fit_plot 0 > "$work/train_ufp.txt"
 grep -A 12 "train-ufp errors" "$work/train_ufp.txt" || true
 $mpi "$build/efg/train-efg" -efg_data "$labels,$work/al_train.extxyz" -efg_test_data "$work/al_test.extxyz" \

@@ -6,7 +6,8 @@
 # frame 0 is not run again, frame 1 is filed as failed with the SCF
 # message, frame 2 runs again; collect writes the two labels (energy,
 # forces, stress, EFG) and reports the failure.  With cp2k.psmp installed,
-# one frame is labelled by the real CP2K at a low cutoff.
+# one frame is labelled by the real CP2K at a low cutoff.  k-point grids
+# (-label_kpoints auto or N1,N2,N3) go into the inputs with diagonalisation.
 set -uo pipefail
 build=$1
 exe=$build/efg/train-label
@@ -38,6 +39,20 @@ expect_text "$tmp/b/frame_00000.inp" "STRESS_TENSOR ANALYTICAL"
 expect_text "$tmp/b/frame_00000.inp" "ELECTRIC_FIELD_GRADIENT ON"
 expect_text "$tmp/b/frame_00002.inp" "PROJECT frame_00002"
 grep -q "@" "$tmp/b/frame_00001.inp" && { echo "FAIL: a placeholder is left in the input"; fail=1; }
+expect_text "$tmp/b/frame_00000.inp" "&OT"
+grep -q "KPOINTS" "$tmp/b/frame_00000.inp" && { echo "FAIL: k-points in a Gamma-point input"; fail=1; }
+# k-points: the automatic grid of the 16-atom cells (planes 6.1-7.7 Å apart) is 2x2x2 at 12 Å, a fixed grid
+# is taken as given; both switch the SCF to diagonalisation.
+"$exe" -label_dir "$tmp/k" -label_action write -label_frames "$tmp/frames.extxyz" -label_kpoints auto \
+  > "$tmp/wk.txt" 2>&1; check "write inputs with automatic k-points" 0 $?
+expect_text "$tmp/k/frame_00000.inp" "SCHEME MONKHORST-PACK 2 2 2"
+expect_text "$tmp/k/frame_00000.inp" "&DIAGONALIZATION"
+grep -q "&OT" "$tmp/k/frame_00000.inp" && { echo "FAIL: OT with k-points"; fail=1; }
+"$exe" -label_dir "$tmp/k3" -label_action write -label_frames "$tmp/frames.extxyz" -label_kpoints 3,1,2 \
+  > "$tmp/wk3.txt" 2>&1; check "write inputs with a fixed grid" 0 $?
+expect_text "$tmp/k3/frame_00001.inp" "SCHEME MONKHORST-PACK 3 1 2"
+"$exe" -label_dir "$tmp/kx" -label_action write -label_frames "$tmp/frames.extxyz" -label_kpoints 2,2 \
+  > "$tmp/wkx.txt" 2>&1; check "-label_kpoints 2,2 refused" 64 $?
 
 # Stand-in CP2K: frame 1 does not converge, frame 2 hangs the first time.
 ref=$src/tests/data/cp2k_stress/train_000.out
