@@ -11,7 +11,8 @@
 # UFP_RESULTS_PHASES  "beta amorphous" (default) or one of them
 # UFP_RANKS           MPI ranks per program (default 2)
 # Frames every 0.1 ps; the first 10 ps of each run are equilibration and not
-# analysed (efg-predict -efg_first).  Every run is skipped when its
+# analysed (efg-predict -efg_first); the ACFs are of 1 ps window means
+# (acf-fit -acf_average_ps 1), the hops and MSD of every frame.  Every run is skipped when its
 # acf-fit output is complete (ufp-check), an interrupted MD run continues
 # from its checkpoint and an interrupted efg-predict from its last block, so
 # the script can be rerun after any interruption.  The cluster version of
@@ -56,8 +57,8 @@ for phase in $phases; do
         -efg_first 100 -efg_output "${run}_efg.h5" -efg_restart > "$run.efg.log"
     fi
     echo "== $phase $T K: acf-fit"
-    $mpi "$build/analysis/acf-fit" -acf_efg "${run}_efg.h5" -acf_trajectory "$run.h5md" -acf_output "${run}_acf" \
-      -acf_overwrite > "$run.acf.log"
+    $mpi "$build/analysis/acf-fit" -acf_efg "${run}_efg.h5" -acf_trajectory "$run.h5md" -acf_average_ps 1 \
+      -acf_output "${run}_acf" -acf_overwrite > "$run.acf.log"
     grep -E "hop rate|omega_q|cq " "$run.acf.log" | sed 's/^/   /' || true
   done
 done
