@@ -15,14 +15,16 @@
 #    (train-efg -efg_evaluate: omega_Q MAE and more) on al_test.
 # 3. Retraining: jobs/train-lps.sh with al_train_k as dataset "cp2k", each
 #    frame with weight UFP_AL_WEIGHT
-#    (default 30: the public data has about 1 800 training frames of 64-255
+#    (default 100: the public data has about 1 800 training frames of 64-255
 #    atoms, the CP2K labels a few dozen of 16-32 atoms) (-> WORK_DIR/lps_ufp);
 #    train-efg on the bundled labels plus al_train with al_test as its test
 #    set (-> WORK_DIR/lps_efg).
 # 4. After: the same measures of the new potential and model on al_test.
-# The summary goes to WORK_DIR/before_after.txt.  Shipping the new files is
-# a copy: WORK_DIR/lps_ufp.{uf3,json} -> md/data/uf3/, WORK_DIR/lps_efg.h5
-# -> efg/data/, al_train + al_test -> efg/data/lps_cp2k_al1.extxyz.
+# The summary goes to WORK_DIR/before_after.txt.  The potential is trained
+# without the shipped AL labels (UFP_CP2K_LABELS=""), which hold the
+# held-out frames.  Shipping: new_labels.extxyz -> efg/data/lps_cp2k_al1.extxyz,
+# new_labels_k.extxyz -> md/data/lps_cp2k_al1_kpoints.extxyz, then
+# jobs/train-lps.sh and jobs/train-efg-lps.sh train on every label.
 # UFP_AL_ALLOW_MISSING=1 collects even if some frames have not run.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -32,7 +34,7 @@ ranks=${UFP_RANKS:-2}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OPENBLAS_NUM_THREADS=1
 mpi="mpiexec -n $ranks --oversubscribe"
 labels=$here/efg/data/lps_cp2k_efg_train.extxyz
-weight=${UFP_AL_WEIGHT:-30}
+weight=${UFP_AL_WEIGHT:-100}
 allow=()
 [ "${UFP_AL_ALLOW_MISSING:-0}" = 1 ] && allow=(-label_allow_missing)
 
@@ -61,7 +63,7 @@ echo "== 2. before"
 measure before "$here/md/data/uf3/lps_ufp.uf3" "$here/efg/data/lps_efg.h5" | tee "$work/before_after.txt"
 
 echo "== 3. retraining"
-UFP_EXTRA_DATA=$work/al_train_k.extxyz UFP_EXTRA_WEIGHT=$weight \
+UFP_CP2K_LABELS="" UFP_EXTRA_DATA=$work/al_train_k.extxyz UFP_EXTRA_WEIGHT=$weight \
   bash "$here/jobs/train-lps.sh" "$work/lps_ufp" -fit_plot 0 > "$work/train_ufp.txt"
 grep -A 12 "train-ufp errors" "$work/train_ufp.txt" || true
 $mpi "$build/efg/train-efg" -efg_data "$labels,$work/al_train.extxyz" -efg_test_data "$work/al_test.extxyz" \

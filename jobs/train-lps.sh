@@ -13,11 +13,18 @@
 #   dataset "gigli" (own energy offsets; different DFT settings): the
 #     Li3PS4 sample of Gigli et al., Chem. Mater. 36, 1482 (2024), 16- and
 #     32-atom cells, with its own train / validation / test files.
+#   dataset "cp2k" (own energy offsets): this project's active-learning
+#     labels, md/data/lps_cp2k_al1_kpoints.extxyz: 24 frames of UFP-MD of
+#     gamma-Li3PS4 (16 atoms) and beta-Li3PS4 (32 atoms) at 300-900 K picked
+#     by train-select, labelled by train-label with CP2K (PBE, GAPW, 400 Ry,
+#     Monkhorst-Pack k-points), all in training with frame weight
+#     UFP_CP2K_WEIGHT (default 100: 24 small cells against about 1 800
+#     frames of 64-255 atoms; README, "Active learning").
 # Duplicated frames (the Gigli sample repeats structures, also across its
 # files) are kept once, in training.
-# UFP_EXTRA_DATA (comma-separated extxyz, e.g. this project's CP2K labels
-# from train-label) adds files as dataset "cp2k" with its own energy
-# offsets, all in training (UFP_EXTRA_ROLE=split to split them too), each
+# UFP_EXTRA_DATA (comma-separated extxyz, e.g. new CP2K labels from
+# train-label) adds files as dataset "extra" with its own energy offsets,
+# all in training (UFP_EXTRA_ROLE=split to split them too), each
 # frame with weight UFP_EXTRA_WEIGHT (default 1; the public data has about
 # 2000 frames, so a few dozen new labels need a larger weight to count).
 #
@@ -43,8 +50,13 @@ data="$a/beta_Li3PS4_3000K_64at.extxyz,$a/gamma_Li3PS4_3000K_128at.extxyz,$a/gla
 datasets=aau,aau,aau,aau,gigli,gigli,gigli
 roles=split,split,split,split,train,validation,test
 weights=1,1,1,1,1,1,1
-for f in ${UFP_EXTRA_DATA//,/ }; do
-  data+=",$f"; datasets+=",cp2k"; roles+=",${UFP_EXTRA_ROLE:-train}"; weights+=",${UFP_EXTRA_WEIGHT:-1}"
+al=${UFP_CP2K_LABELS-$here/md/data/lps_cp2k_al1_kpoints.extxyz}
+if [ -n "$al" ]; then
+  data+=",$al"; datasets+=",cp2k"; roles+=",train"; weights+=",${UFP_CP2K_WEIGHT:-100}"
+fi
+extra=${UFP_EXTRA_DATA:-}
+for f in ${extra//,/ }; do
+  data+=",$f"; datasets+=",extra"; roles+=",${UFP_EXTRA_ROLE:-train}"; weights+=",${UFP_EXTRA_WEIGHT:-1}"
 done
 mpiexec -n "$ranks" --oversubscribe ${UFP_TRAIN_WRAPPER:-} "$build/md/train-ufp" \
   -data "$data" -data_dataset "$datasets" -data_role "$roles" -data_weight "$weights" \
