@@ -336,7 +336,7 @@ static UfpErrorCode write_arrhenius_png(const char *partial, void *ctx)
 
 static void write_markdown(FILE *out, int n, const Row *rows, int nfit, const Arrhenius *fits, double t0)
 {
-  char c1[96], c2[96], c3[96], t[32];
+  char c1[96], c2[96], c3[96], t[32], l2[32];
   fprintf(out, "Hopping (per Li; [lo, hi]: %.0f %% bootstrap interval over Li)\n\n", 100 * rows[0].level);
   fprintf(out,
           "| system | Li | span | hops (Li that hopped) | hop rate from hops, s⁻¹ | D, m²/s | ⟨l²⟩, Å² | "
@@ -354,7 +354,7 @@ static void write_markdown(FILE *out, int n, const Row *rows, int nfit, const Ar
                                     3.0e12 / (r->li * r->span)),
                            c1),
             fmt_ci(c2, sizeof c2, "%.3g", r->d, r->d_lo, r->d_hi),
-            isfinite(r->l2) ? (snprintf(t, sizeof t, "%.2f", r->l2), t) : "-",
+            isfinite(r->l2) ? (snprintf(l2, sizeof l2, "%.2f", r->l2), l2) : "-",
             fmt_ci(c3, sizeof c3, "%.3g", r->msd_rate, r->msd_rate_lo, r->msd_rate_hi));
   }
   const char *what[2] = {"omega_Q", "C_Q"};
