@@ -15,7 +15,9 @@
 #      (efg/data/lps_efg.h5) on every frame after the first 5 ps; acf-fit:
 #      the omega_Q and |C_Q| autocorrelations of window means over 1 ps
 #      (motional averaging, as the echo integrates omega_Q over microseconds)
-#      with their Lipari-Szabo fits, MSD, hops and site classes, histograms
+#      with their Lipari-Szabo fits, MSD, hops between Li sites at least
+#      2 Å apart (-hop_r_out 2: the ~1.6 Å rattles of beta's 4b Li between
+#      neighbouring positions are not counted), site classes, histograms
 #      and figures;
 #   3. acf-summary: the table per phase (hop rates from the hops and from
 #      the MSD, tau, b^2 and gamma of both fits, mean C_Q per site, all with
@@ -60,7 +62,7 @@ for phase in beta amorphous; do
   echo
   echo "== acf-fit: omega_Q and |C_Q| ACFs of 1 ps window means, fits, MSD, hops and site classes"
   $mpi "$build/analysis/acf-fit" -acf_efg "$out/${phase}_300K_efg.h5" -acf_trajectory "$out/${phase}_300K.h5md" \
-    -acf_average_ps 1 -acf_output "$out/${phase}_300K_acf" -acf_overwrite
+    -acf_average_ps 1 -hop_r_in 0.8 -hop_r_out 2 -acf_output "$out/${phase}_300K_acf" -acf_overwrite
   echo
 done
 echo "== Summary per phase (acf-summary)"
