@@ -20,8 +20,9 @@
 #    tension at its experimental density), so that the boundaries close by
 #    relaxation rather than by compressing the grains at once; then 5 ps at
 #    the production temperature.
-# 3. Production, efg-predict and acf-fit with 50 powder directions (-acf_powder)
-#    and finite-pulse echoes; the acf-fit table gives hops and SAE fits.
+# 3. Production, efg-predict and acf-fit with 50 powder directions
+#    (-acf_powder), 0.5 ps window means and finite-pulse echoes; the acf-fit
+#    table gives hops (between sites at least 2 Å apart) and SAE fits.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${1:-$here/lps-polycrystal}
@@ -60,4 +61,5 @@ steps=$(awk -v p="$ps" 'BEGIN {printf "%d", p * 1000}')
 $mpi "$build/efg/efg-predict" -efg_trajectory "$out/production.h5md" -efg_model "$here/efg/data/lps_efg.h5" \
   -efg_output "$out/production_efg.h5" -efg_overwrite > "$out/efg.log"
 $mpi "$build/analysis/acf-fit" -acf_efg "$out/production_efg.h5" -acf_trajectory "$out/production.h5md" \
-  -acf_powder 50 -sae_tp 1,5,10 -acf_output "$out/production_acf" -acf_overwrite | tee "$out/acf.log"
+  -acf_powder 50 -sae_tp 1,5,10 -acf_average_ps 0.5 -hop_r_in 0.8 -hop_r_out 2 -acf_output "$out/production_acf" \
+  -acf_overwrite | tee "$out/acf.log"
