@@ -419,8 +419,15 @@ static UfpErrorCode run(MPI_Comm comm)
       .resamples = (int)set.resamples, .seed = (uint64_t)set.seed, .level = set.level, .normalise = 1};
   FitOut fits[2] = {{.name = "omega_q", .t_min = set.t_min, .t_max = t_max},
                     {.name = "cq", .t_min = set.t_min, .t_max = t_max}};
-  UfpCall(BootstrapFit(comm, &bs, &fs, nlag, tl, (int)nsel, ids, per_w, nsel_total, &fits[0].r));
-  UfpCall(BootstrapFit(comm, &bs, &fs, nlag, tl, (int)nsel, ids, per_q, nsel_total, &fits[1].r));
+  /* A decay has to reach min_drop of the part of C(t)/C(0) that can decay,
+   * 1 - m^2/C(0) (the variance over the mean square): |C_Q| keeps most of
+   * its mean, so its ACF never falls by 5 % of C(0) even when every Li has
+   * changed sites. */
+  LsFitSettings fs_w = fs, fs_q = fs;
+  fs_w.min_drop *= fmax(1e-6, 1.0 - mean_w * mean_w / raw_w[0]);
+  fs_q.min_drop *= fmax(1e-6, 1.0 - mean_q * mean_q / raw_q[0]);
+  UfpCall(BootstrapFit(comm, &bs, &fs_w, nlag, tl, (int)nsel, ids, per_w, nsel_total, &fits[0].r));
+  UfpCall(BootstrapFit(comm, &bs, &fs_q, nlag, tl, (int)nsel, ids, per_q, nsel_total, &fits[1].r));
   UfpInfo(comm, "acf-fit: correlation functions over %lld of %lld Li (subset %s)\n", (long long)nsel_total,
           (long long)N, subset_names[set.subset]);
   if (dyn) {

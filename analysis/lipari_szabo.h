@@ -30,7 +30,8 @@ typedef struct {
   int fix_gamma;           /* 1: gamma fixed at gamma */
   double gamma;            /* fixed value, or start */
   double gamma_min, gamma_max;
-  double min_drop;         /* decay needed to fit, in units of f(0) = 1 */
+  double min_drop;         /* decay needed to fit, in units of f(0) = 1 (acf-fit scales it by the
+                              decaying part, 1 - <x>^2/<x^2>) */
 } LsFitSettings;
 
 typedef struct {
