@@ -215,8 +215,8 @@ static void print_fit(MPI_Comm comm, const FitOut *f, double dt)
             f->name, dt, r->fit.b2);
   else if (!r->fit.decays)
     UfpInfo(comm,
-            "acf-fit: %-9s no decay within the window %.4g..%.4g ps: no correlation time to report (the "
-            "function stays above 0.95; run longer or at a higher temperature)\n",
+            "acf-fit: %-9s no decay within the window %.4g..%.4g ps: no correlation time to report (it does "
+            "not fall by 5 %% of its decaying part; run longer or at a higher temperature)\n",
             f->name, f->t_min, f->t_max);
   else
     UfpInfo(
