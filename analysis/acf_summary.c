@@ -413,21 +413,23 @@ static void write_csv(FILE *out, int n, const Row *rows)
   }
 }
 
-static UfpErrorCode write_file(MPI_Comm comm, const char *path, int overwrite, int csv, int n,
-                               const Row *rows, int nfit, const Arrhenius *fits, double t0)
+typedef struct {
+  int csv, n, nfit;
+  const Row *rows;
+  const Arrhenius *fits;
+  double t0;
+} Tables;
+
+static UfpErrorCode write_tables(const char *partial, void *ctx)
 {
-  char partial[UFP_PATH_MAX + 32];
-  UfpCall(UfpOutputBegin(comm, path, overwrite, partial));
-  if (UfpCommRank(comm) == 0) {
-    FILE *f = fopen(partial, "w");
-    UfpCheck(f, UFP_ERR_IO, "%s: cannot write", partial);
-    if (csv)
-      write_csv(f, n, rows);
-    else
-      write_markdown(f, n, rows, nfit, fits, t0);
-    UfpCheck(fclose(f) == 0, UFP_ERR_IO, "%s: write failed", partial);
-  }
-  UfpCall(UfpOutputCommit(comm, path));
+  const Tables *t = ctx;
+  FILE *f = fopen(partial, "w");
+  UfpCheck(f, UFP_ERR_IO, "%s: cannot write", partial);
+  if (t->csv)
+    write_csv(f, t->n, t->rows);
+  else
+    write_markdown(f, t->n, t->rows, t->nfit, t->fits, t->t0);
+  UfpCheck(fclose(f) == 0, UFP_ERR_IO, "%s: write failed", partial);
   return UFP_SUCCESS;
 }
 
@@ -492,9 +494,11 @@ static UfpErrorCode run(MPI_Comm comm)
   if (output[0]) {
     char path[UFP_PATH_MAX + 32];
     snprintf(path, sizeof path, "%s.md", output);
-    UfpCall(write_file(comm, path, overwrite, 0, n, rows, nfit, fits, t0));
+    Tables tables = {.csv = 0, .n = n, .nfit = nfit, .rows = rows, .fits = fits, .t0 = t0};
+    UfpCall(UfpOutputWriteOnRoot(comm, path, overwrite, write_tables, &tables));
     snprintf(path, sizeof path, "%s.csv", output);
-    UfpCall(write_file(comm, path, overwrite, 1, n, rows, nfit, fits, t0));
+    tables.csv = 1;
+    UfpCall(UfpOutputWriteOnRoot(comm, path, overwrite, write_tables, &tables));
     if (nfit > 0) {
       ArrheniusOut ao = {.n = n, .nfit = nfit, .rows = rows, .fits = fits};
       snprintf(path, sizeof path, "%s_arrhenius.csv", output);
