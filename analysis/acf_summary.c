@@ -291,7 +291,7 @@ static UfpErrorCode write_arrhenius_png(const char *partial, void *ctx)
   fprintf(
       g,
       "set terminal pngcairo size 900,650 font 'sans,11'\nset output '%s'\nset grid\nset logscale y\n"
-      "set format y '10^{%%L}'\nset xlabel '1000/T (1/K)'\nset ylabel 'rate (1/s)'\nset key outside right\n"
+      "set format y '10^{%%L}'\nset xlabel '1000/T (1/K)'\nset ylabel 'rate (1/s)'\nset key outside below maxrows 4 font ',9'\n"
       "set title 'Arrhenius plot of the Li hop rates'\nplot ",
       partial);
   int block = 0;

@@ -12,7 +12,8 @@
 # UFP_RANKS           MPI ranks per program (default 2)
 # Frames every 0.1 ps; the first 10 ps of each run are equilibration and not
 # analysed (efg-predict -efg_first); the ACFs are of 1 ps window means
-# (acf-fit -acf_average_ps 1), the hops and MSD of every frame.  Every run is skipped when its
+# (acf-fit -acf_average_ps 1), the hops and MSD of every frame; hops are
+# counted between Li sites at least 2 Å apart (-hop_r_out 2).  Every run is skipped when its
 # acf-fit output is complete (ufp-check), an interrupted MD run continues
 # from its checkpoint and an interrupted efg-predict from its last block, so
 # the script can be rerun after any interruption.  The cluster version of
@@ -57,7 +58,7 @@ for phase in $phases; do
         -efg_first 100 -efg_output "${run}_efg.h5" -efg_restart > "$run.efg.log"
     fi
     echo "== $phase $T K: acf-fit"
-    $mpi "$build/analysis/acf-fit" -acf_efg "${run}_efg.h5" -acf_trajectory "$run.h5md" -acf_average_ps 1 \
+    $mpi "$build/analysis/acf-fit" -acf_efg "${run}_efg.h5" -acf_trajectory "$run.h5md" -acf_average_ps 1 -hop_r_in 0.8 -hop_r_out 2 \
       -acf_output "${run}_acf" -acf_overwrite > "$run.acf.log"
     grep -E "hop rate|omega_q|cq " "$run.acf.log" | sed 's/^/   /' || true
   done
