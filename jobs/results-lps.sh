@@ -6,7 +6,7 @@
 #
 #   bash jobs/results-lps.sh [OUTPUT_DIR]            (default: lps-results)
 #
-# UFP_RESULTS_T       temperatures, K (default "300 400 500 600")
+# UFP_RESULTS_T       temperatures, K (default "300 350 400 500 600")
 # UFP_RESULTS_PS      length of each run, ps at 1 fs (default 200)
 # UFP_RESULTS_PHASES  "beta amorphous" (default) or one of them
 # UFP_RANKS           MPI ranks per program (default 2)
@@ -23,7 +23,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${1:-$here/lps-results}
 build=${UFP_BUILD_DIR:-$here/build}
 ranks=${UFP_RANKS:-2}
-temps=${UFP_RESULTS_T:-300 400 500 600}
+temps=${UFP_RESULTS_T:-300 350 400 500 600}
 ps=${UFP_RESULTS_PS:-200}
 phases=${UFP_RESULTS_PHASES:-beta amorphous}
 steps=$(awk -v p="$ps" 'BEGIN {printf "%d", p * 1000}')
