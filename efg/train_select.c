@@ -26,6 +26,7 @@
 #include "extxyz.h"
 #include "committee.h"
 #include "frame_select.h"
+#include "frames_h5.h"
 #include "h5md.h"
 #include "options.h"
 #include "parallel.h"
@@ -105,8 +106,9 @@ static UfpErrorCode read_settings(MPI_Comm comm, Settings *s)
                          "SelectSetClusterVacuum", &s->cluster_vacuum));
   UfpCall(UfpOptionsReal(o, "-select_bond_cutoff", "atoms closer than this (neither an alkali) are one unit",
                          "Å", "SelectSetBondCutoff", &s->bond_cutoff));
-  UfpCall(UfpOptionsString(o, "-select_output", "picked frames (extxyz)", "SelectSetOutput", s->output,
-                           sizeof s->output, NULL));
+  UfpCall(UfpOptionsString(o, "-select_output",
+                           "picked frames: extxyz, or HDF5 for a name ending in .h5 (efg/frames_h5.h)",
+                           "SelectSetOutput", s->output, sizeof s->output, NULL));
   UfpCall(UfpOptionsBool(o, "-select_overwrite", "replace an existing output", "SelectSetOverwrite",
                          &s->overwrite));
   UfpCall(UfpOptionsEnd(&o));
@@ -386,7 +388,10 @@ static UfpErrorCode run(MPI_Comm comm)
     }
   }
   UfpCall(UfpErrorSync(comm, ierr));
-  UfpCall(UfpExtxyzWriteAll(comm, set.output, set.overwrite, npicked, out));
+  if (FramesH5Wanted(set.output))
+    UfpCall(FramesH5Write(comm, set.output, set.overwrite, "train-select", npicked, out));
+  else
+    UfpCall(UfpExtxyzWriteAll(comm, set.output, set.overwrite, npicked, out));
   UfpInfo(comm, "train-select: wrote %s (%d frames)\n", set.output, npicked);
   if (out) UfpStructureArrayDestroy(npicked, &out);
   UfpStructureArrayDestroy(nref, &train);

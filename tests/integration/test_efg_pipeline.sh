@@ -141,6 +141,10 @@ cmp -s "$tmp/picked1.extxyz" "$tmp/picked3.extxyz" && echo "ok: the same picks o
   || { echo "FAIL: train-select picks differ between 1 and 3 ranks"; fail=1; }
 [ "$(grep -c "select_distance=" "$tmp/picked1.extxyz")" = 3 ] && [ "$(head -n 1 "$tmp/picked1.extxyz")" = 384 ] \
   && echo "ok: three picked 384-atom cells" || { echo "FAIL: picked frames"; head -n 2 "$tmp/picked1.extxyz"; fail=1; }
+# The same picks as HDF5 (name ending in .h5), checked against the extxyz below.
+$mpi 2 "$build/efg/train-select" -select_trajectory "$tmp/traj.h5md" -select_every 2 -select_train "$data" \
+  -select_count 3 -select_output "$tmp/picked.h5" > "$tmp/selecth5.txt" 2>&1
+check "train-select to HDF5" 0 $?
 # Query by committee: two copies of one potential never disagree; the
 # bundled potential and the synthetic test potential do, and the picks come
 # by falling spread, the same on 1 and 3 ranks.
@@ -218,6 +222,16 @@ for key in ("omega_q_counts", "cq_counts", "orientation_counts"):
         print("FAIL: distributions", key, "differ between 1 and 3 ranks or are empty"); bad = 1
 if x["distributions/cq_counts"][()][:3].sum() != x["distributions/cq_counts"][()][3].sum():
     print("FAIL: the site-class histograms do not add up to the total"); bad = 1
+ph = h5py.File(f"{tmp}/picked.h5", "r")
+xyz = open(f"{tmp}/picked1.extxyz").read().split("\n")
+pos, line = [], 0
+while line < len(xyz) and xyz[line].strip():
+    n = int(xyz[line]); pos += [[float(v) for v in r.split()[1:4]] for r in xyz[line + 2:line + 2 + n]]; line += n + 2
+if ph.attrs["program"] != b"train-select" and ph.attrs["program"] != "train-select":
+    print("FAIL: HDF5 picks without provenance"); bad = 1
+if list(ph["frames/natoms"][()]) != [384] * 3 or not np.array_equal(ph["frames/position"][()], np.array(pos)) \
+        or set(ph["frames/z"][()]) != {3, 15, 16} or list(ph["frames/first_atom"][()]) != [0, 384, 768]:
+    print("FAIL: HDF5 picks differ from the extxyz picks"); bad = 1
 import csv
 rows = list(csv.DictReader(open(f"{tmp}/summary.csv")))
 if len(rows) != 2 or rows[0]["system"] != "one rank":
