@@ -154,16 +154,23 @@ static UfpErrorCode read_tensor(Cp2kOutput *out)
   return UFP_SUCCESS;
 }
 
+/* Each section once: a second one means the output holds more than one
+ * single point. */
+static UfpErrorCode first_section(Cp2kOutput *out, long *line, const char *what)
+{
+  if (*line)
+    return EfgTextFail(&out->rd,
+                       "a second %s (the first is on line %ld): expected the output of one single-point run",
+                       what, *line);
+  *line = out->rd.line;
+  return UFP_SUCCESS;
+}
+
 static UfpErrorCode read_efg_section(Cp2kOutput *out)
 {
   EfgTextReader *rd = &out->rd;
   int at_eof = 0;
-  if (out->efg_line)
-    return EfgTextFail(rd,
-                       "a second ELECTRIC FIELD GRADIENTS section (the first is on line %ld): expected the "
-                       "output of one single-point run",
-                       out->efg_line);
-  out->efg_line = rd->line;
+  UfpCall(first_section(out, &out->efg_line, "ELECTRIC FIELD GRADIENTS section"));
   if (!strstr(rd->text, "[10**21 V/m^2]"))
     return EfgTextFail(rd, "expected the unit [10**21 V/m^2] in the EFG header, found \"%.80s\"",
                        EfgTextTrimmed(rd));
@@ -188,17 +195,12 @@ static UfpErrorCode read_efg_section(Cp2kOutput *out)
 static UfpErrorCode read_energy(Cp2kOutput *out)
 {
   EfgTextReader *rd = &out->rd;
-  if (out->energy_line)
-    return EfgTextFail(rd,
-                       "a second total energy (the first is on line %ld): expected the output of one "
-                       "single-point run",
-                       out->energy_line);
+  UfpCall(first_section(out, &out->energy_line, "total energy"));
   if (!strstr(rd->text, "[a.u.]") && !strstr(rd->text, "[hartree]") && !strstr(rd->text, "[Hartree]"))
     return EfgTextFail(rd, "expected the energy in [a.u.] (Hartree), found \"%.80s\"", EfgTextTrimmed(rd));
   if (rd->ntokens < 1 || rd->ntokens > EFG_TEXT_MAX_TOKENS ||
       !EfgTextParseReal(rd->token[rd->ntokens - 1], &out->energy))
     return EfgTextFail(rd, "expected the total energy (a number) at the end of the line");
-  out->energy_line = rd->line;
   return UFP_SUCCESS;
 }
 
@@ -206,15 +208,10 @@ static UfpErrorCode read_forces(Cp2kOutput *out)
 {
   EfgTextReader *rd = &out->rd;
   int at_eof = 0, header = 0;
-  if (out->forces_line)
-    return EfgTextFail(rd,
-                       "a second ATOMIC FORCES block (the first is on line %ld): expected the output of one "
-                       "single-point run",
-                       out->forces_line);
+  UfpCall(first_section(out, &out->forces_line, "ATOMIC FORCES block"));
   if (!strstr(rd->text, "[a.u.]") && !EfgTextSame(EfgTextTrimmed(rd), "ATOMIC FORCES in [hartree/bohr]"))
     return EfgTextFail(rd, "expected the forces in [a.u.] (Hartree/bohr), found \"%.80s\"",
                        EfgTextTrimmed(rd));
-  out->forces_line = rd->line;
   for (;;) {
     UfpCall(EfgTextNext(rd, &at_eof));
     if (at_eof) {
@@ -258,14 +255,9 @@ static UfpErrorCode read_stress(Cp2kOutput *out)
 {
   EfgTextReader *rd = &out->rd;
   int at_eof = 0;
-  if (out->stress_line)
-    return EfgTextFail(rd,
-                       "a second stress tensor (the first is on line %ld): expected the output of one "
-                       "single-point run",
-                       out->stress_line);
+  UfpCall(first_section(out, &out->stress_line, "stress tensor"));
   if (!strstr(rd->text, "[GPa]"))
     return EfgTextFail(rd, "expected the stress tensor in [GPa], found \"%.80s\"", EfgTextTrimmed(rd));
-  out->stress_line = rd->line;
   UfpCall(EfgTextNext(rd, &at_eof)); /* STRESS| x y z */
   if (at_eof || rd->ntokens != 4 || strcmp(rd->token[1], "x") || strcmp(rd->token[3], "z"))
     return EfgTextFail(rd, "expected the column header \"STRESS| x y z\" after the stress tensor title");
@@ -319,7 +311,8 @@ static UfpErrorCode read_output(Cp2kOutput *out)
       UfpCall(read_energy(out));
     } else if (starts_with(line, "ATOMIC FORCES in")) {
       UfpCall(read_forces(out));
-    } else if (starts_with(line, "STRESS|") && strstr(line, "stress tensor [") && !strstr(line, "Eigenvectors")) {
+    } else if (starts_with(line, "STRESS|") && strstr(line, "stress tensor [") &&
+               !strstr(line, "Eigenvectors")) {
       UfpCall(read_stress(out));
     }
   }
@@ -420,7 +413,8 @@ static UfpErrorCode build_structure(Cp2kOutput *out, const char *output_path, co
   if (out->stress_line) {
     double stress[9];
     for (int a = 0; a < 3; a++)
-      for (int b = 0; b < 3; b++) stress[3 * a + b] = -out->stress[a][b] / UFP_EV_PER_A3_GPA;
+      for (int b = 0; b < 3; b++)
+        stress[3 * a + b] = -out->stress[a][b] / UFP_EV_PER_A3_GPA;
     UfpCall(UfpStructureSetInfoReal(s, "stress", 9, stress));
   }
   EfgTextStem(output_path, stem, sizeof stem);
